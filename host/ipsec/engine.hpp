@@ -1,0 +1,144 @@
+// The ESP/AH engine interface: the only way host code touches the data path.
+//
+// Drivers (drivers/soft, drivers/csim, drivers/xrt) implement it; the IKE
+// daemon, ikeoffctl, the packet path and the Python bindings only ever hold an
+// Engine&. Every method is thread-safe: a driver serializes internally, so
+// several threads may submit batches at once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/common/bytes.hpp"
+#include "host/common/result.hpp"
+#include "host/ipsec/sa.hpp"
+
+namespace ikeoff::ipsec {
+
+// Opaque, never reused within one engine's lifetime; 0 is "no SA".
+using SaHandle = uint32_t;
+inline constexpr SaHandle kNoSa = 0;
+
+// Per-packet outcome. Values are stable (they cross the host/kernel contract
+// and the Python bindings).
+enum class PacketStatus : uint8_t {
+    ok = 0,
+    icv_failure = 1,       // integrity check failed
+    replay = 2,            // inside the window but already seen
+    before_window = 3,     // older than the replay window (or seq 0)
+    bad_padding = 4,       // pad length/pattern or next header inconsistent
+    unknown_spi = 5,       // no inbound SA for (protocol, SPI)
+    sa_expired = 6,        // hard lifetime reached
+    malformed = 7,         // not a packet this SA could have produced
+    seq_overflow = 8,      // outbound counter would cycle (RFC 4303 §3.3.3)
+    buffer_too_small = 9,  // caller's output buffer cannot hold the result
+    wrong_direction = 10,  // SA not usable in this direction
+    unsupported = 11,      // this driver cannot process this packet/SA
+};
+inline constexpr std::size_t kPacketStatusCount = 12;
+
+// Kebab-case names ("icv-failure") used by CLI summaries, JSON and Python.
+std::string_view to_string(PacketStatus s);
+
+// One packet of a batch. The caller owns both buffers; `out` must not overlap
+// `in`. Outbound needs out.size() >= in.size() + kMaxOverhead; inbound needs
+// out.size() >= in.size().
+//  - outbound: `in` is an inner IPv4/IPv6 packet, `sa` names the SA to apply;
+//    `out` receives the ESP/AH packet (with outer IP header in tunnel mode).
+//  - inbound: `in` is an IP packet carrying ESP, AH or ESP-in-UDP; if `sa` is
+//    kNoSa the engine finds it by (protocol, SPI) and stores it back.
+//    `out` receives the inner packet (tunnel) or the restored packet (transport).
+struct Packet {
+    ByteView in;
+    MutableByteView out;
+    SaHandle sa = kNoSa;
+    uint32_t out_len = 0;
+    PacketStatus status = PacketStatus::ok;
+    uint64_t seq = 0;  // full sequence number sent or received (when known)
+};
+
+using StatusCounts = std::array<uint64_t, kPacketStatusCount>;
+
+struct SaCounters {
+    uint64_t packets = 0;  // packets processed successfully
+    uint64_t bytes = 0;    // inner octets of those packets (what lifetimes count)
+    StatusCounts drops{};  // failed packets attributed to this SA, by status
+};
+
+struct SaInfo {
+    SaHandle handle = kNoSa;
+    uint32_t spi = 0;
+    Protocol protocol = Protocol::esp;
+    Mode mode = Mode::tunnel;
+    SaDirection direction = SaDirection::both;
+    IpAddress src, dst;
+    EncTransform enc;
+    IntegAlg integ = IntegAlg::none;
+    bool esn = false;
+    uint32_t replay_window = 0;
+    Lifetime soft, hard;
+    std::optional<UdpEncap> encap;
+    uint64_t next_seq = 0;       // next outbound sequence number
+    uint64_t replay_top = 0;     // highest authenticated inbound sequence number
+    bool soft_expired = false;
+    bool hard_expired = false;
+    SaCounters counters;
+};
+
+struct EngineCounters {
+    uint64_t batches = 0;
+    uint64_t packets = 0;          // all packets submitted
+    uint64_t bytes_in = 0;         // octets submitted
+    uint64_t bytes_out = 0;        // octets produced by successful packets
+    StatusCounts by_status{};      // every packet lands in exactly one bucket
+};
+
+enum class SaEventKind : uint8_t { soft_expired, hard_expired, seq_overflow };
+std::string_view to_string(SaEventKind k);
+
+// Lifetime and counter events, queued by the engine and drained by the owner
+// (the IKE daemon rekeys on soft_expired and deletes on hard_expired).
+struct SaEvent {
+    SaHandle sa = kNoSa;
+    uint32_t spi = 0;
+    SaEventKind kind = SaEventKind::soft_expired;
+    bool by_bytes = false;  // which limit fired: bytes (true) or packets
+};
+
+class Engine {
+public:
+    virtual ~Engine() = default;
+
+    // "soft", "csim" or "xrt".
+    virtual std::string_view driver_name() const = 0;
+    // Human-readable, e.g. "soft (intel-ipsec-mb 1.3 + OpenSSL 3.0.19)".
+    virtual std::string description() const = 0;
+
+    // Ok if this driver can run an SA with these parameters, else `unsupported`
+    // with the reason. add_sa() performs the same check after validate().
+    virtual Status supports(const SaParams& params) const = 0;
+
+    // Reserve an SPI no inbound SA of this engine uses (IKE's GETSPI).
+    virtual Result<uint32_t> allocate_spi(Protocol protocol) = 0;
+
+    virtual Result<SaHandle> add_sa(SaParams params) = 0;
+    virtual Status update_sa(SaHandle sa, const SaUpdate& update) = 0;
+    virtual Result<SaInfo> query_sa(SaHandle sa) const = 0;
+    virtual Status del_sa(SaHandle sa) = 0;  // keys are wiped
+    virtual std::vector<SaHandle> list_sas() const = 0;
+    virtual Result<SaHandle> find_inbound(Protocol protocol, uint32_t spi) const = 0;
+
+    // Process a batch in one direction; fills out_len/status/seq (and sa for
+    // inbound). Never fails as a whole: problems are per-packet statuses.
+    virtual void process(Direction dir, std::span<Packet> batch) = 0;
+
+    virtual EngineCounters counters() const = 0;
+    virtual std::vector<SaEvent> take_events() = 0;
+};
+
+}  // namespace ikeoff::ipsec
