@@ -110,6 +110,33 @@ struct SaEvent {
     bool by_bytes = false;  // which limit fired: bytes (true) or packets
 };
 
+// Behaviour every driver shares (the differential tests hold drivers to it):
+//
+// Order of checks, first failure wins:
+//   outbound: sa unknown -> unknown_spi; SA inbound-only -> wrong_direction;
+//             hard_expired already set -> sa_expired; `in` not an IPv4/IPv6
+//             packet whose header length fields agree with in.size() -> malformed;
+//             next seq beyond 2^32-1 (2^64-1 with ESN) -> seq_overflow (and a
+//             seq_overflow event, once); out too small -> buffer_too_small.
+//   inbound:  too short for the outer header + SPI, or not ESP/AH/UDP-4500 ESP
+//             -> malformed; no SA for (protocol, SPI) (or `sa` given and its
+//             SPI differs) -> unknown_spi; SA outbound-only -> wrong_direction;
+//             hard_expired -> sa_expired; lengths impossible for this SA
+//             (payload not a multiple of the block size, shorter than IV+ICV)
+//             -> malformed; out too small -> buffer_too_small; seq 0 or older
+//             than the window -> before_window; already seen -> replay;
+//             ICV mismatch -> icv_failure; [window advances here]; pad length
+//             too large, pad bytes not 1,2,3,... or next header not 4/41 in
+//             tunnel mode -> bad_padding.
+// Sequence numbers: an outbound packet consumes a number only when it
+// succeeds. The window advances only for packets whose ICV verified.
+// Lifetimes: a packet is refused (sa_expired) only once hard_expired is set.
+// After each successful packet the SA's packets/bytes grow (bytes = length of
+// the plaintext IP packet: outbound input, inbound output); when they reach a
+// soft limit soft_expired is set and one soft_expired event is queued, and the
+// same for hard. So hard.packets = N lets exactly N packets through.
+// Counters: every packet lands in exactly one EngineCounters::by_status
+// bucket; failures with a known SA also land in that SA's drops.
 class Engine {
 public:
     virtual ~Engine() = default;
