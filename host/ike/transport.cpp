@@ -4,12 +4,6 @@
 
 namespace ikeoff::ike {
 
-std::string Endpoint::to_string() const {
-    std::string a = addr.empty() ? std::string("*") : addr.to_string();
-    if (addr.is_v6()) a = "[" + a + "]";
-    return a + ":" + std::to_string(port);
-}
-
 // One side's Transport: forwards to the link with its side attached.
 class MemoryLink::End final : public Transport {
 public:

@@ -25,21 +25,14 @@
 #include "host/common/ip_address.hpp"
 #include "host/common/result.hpp"
 #include "host/common/timers.hpp"
+#include "host/net/endpoint.hpp"
 
 namespace ikeoff::ike {
 
 inline constexpr uint16_t kIkePort = 500;    // the IANA "isakmp" UDP port
 inline constexpr uint16_t kNatTPort = 4500;  // RFC 3948 §2.2 / RFC 3947 §4
 
-struct Endpoint {
-    IpAddress addr;
-    uint16_t port = 0;
-
-    bool operator==(const Endpoint&) const = default;
-    auto operator<=>(const Endpoint&) const = default;
-    // "10.0.0.1:500", "[2001:db8::1]:4500"
-    std::string to_string() const;
-};
+using net::Endpoint;
 
 struct Datagram {
     Endpoint local;   // our address and port (receive: where it arrived; send: where it leaves from)
