@@ -1,0 +1,27 @@
+// Compile-time sizes of the kernels (the Vitis "kernel_config.hpp"): every
+// loop bound in hls/ derives from these, so the synthesized design has fixed
+// trip counts and fixed local-memory sizes.
+#pragma once
+
+#include <cstdint>
+
+#include "ipsec_hls/contract.hpp"
+
+namespace ipsec_hls {
+
+// Packet bytes: input and output local buffers.
+static constexpr uint32_t kMaxInBytes = contract::kMaxPacketBytes;
+static constexpr uint32_t kMaxOutBytes = contract::kMaxOutBytes;
+// 16-octet blocks in the largest output packet.
+static constexpr uint32_t kMaxBlocks16 = (kMaxOutBytes + 15) / 16;
+// Largest ICV (HMAC-SHA-512-256) and largest hash block/digest (SHA-512).
+static constexpr uint32_t kMaxIcvBytes = 32;
+static constexpr uint32_t kMaxHashBlockBytes = 128;
+static constexpr uint32_t kMaxDigestBytes = 64;
+// Hash blocks in the longest MAC input: a whole output packet plus the
+// 4-octet ESN tail, plus up to two padding blocks.
+static constexpr uint32_t kMaxHashBlocks = (kMaxOutBytes + 4) / 64 + 3;
+// IPv6 extension headers walked before giving up (transport mode insert point, AH).
+static constexpr uint32_t kMaxExtHeaders = 8;
+
+}  // namespace ipsec_hls
