@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 namespace ikeoff::isakmp {
@@ -175,5 +176,10 @@ std::string to_string(CertEncoding e);
 std::string transform_name(ProtocolId protocol, uint8_t transform_id);
 // Short payload tag for one-line message summaries: "SA", "KE", "No", "N", "V", ...
 std::string short_name(PayloadType t);
+
+// Stream the names (logs, test diagnostics).
+std::ostream& operator<<(std::ostream& os, ExchangeType t);
+std::ostream& operator<<(std::ostream& os, PayloadType t);
+std::ostream& operator<<(std::ostream& os, NotifyType t);
 
 }  // namespace ikeoff::isakmp

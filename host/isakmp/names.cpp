@@ -1,5 +1,6 @@
 // Names for the numbers in constants.hpp and attributes.hpp, as the RFCs
 // spell them, for logs and test diagnostics.
+#include <ostream>
 #include <string>
 
 #include "host/isakmp/attributes.hpp"
@@ -196,5 +197,9 @@ std::string short_name(PayloadType t) {
         default: return to_string(t);
     }
 }
+
+std::ostream& operator<<(std::ostream& os, ExchangeType t) { return os << to_string(t); }
+std::ostream& operator<<(std::ostream& os, PayloadType t) { return os << to_string(t); }
+std::ostream& operator<<(std::ostream& os, NotifyType t) { return os << to_string(t); }
 
 }  // namespace ikeoff::isakmp
