@@ -30,6 +30,7 @@ inline Bytes hexb(const std::string& s) {
     return std::move(r).value();
 }
 
+inline Bytes hexb(const char* s) { return hexb(std::string(s)); }
 inline Bytes hexb(const nlohmann::json& j) { return hexb(j.get<std::string>()); }
 
 // Vector files store small integers either as JSON numbers or as strings.
