@@ -137,6 +137,24 @@ struct SaEvent {
 // same for hard. So hard.packets = N lets exactly N packets through.
 // Counters: every packet lands in exactly one EngineCounters::by_status
 // bucket; failures with a known SA also land in that SA's drops.
+// Details the order above leaves open (soft implements them; others match):
+//  - outbound malformed also covers: a result longer than the IP length field
+//    allows, and (AH transport) IPv4 options / IPv6 extension headers before
+//    the insertion point that do not parse.
+//  - inbound: the IP length field may claim fewer octets than in.size()
+//    (link-layer padding is ignored); IPv4 fragments, non-atomic IPv6
+//    fragments, and UDP-4500 datagrams starting with the non-ESP marker
+//    (4 zero octets, RFC 3948 §2.2) are malformed; `out` must hold the IP
+//    length of the received packet (else buffer_too_small); an AH whose
+//    length field differs from 12 + ICV + padding of the SA is malformed;
+//    AH in tunnel mode with a next header other than 4/41 is bad_padding.
+//  - inbound window start: top = SaParams::seq - 1 with no bits set, so ESN
+//    high bits are inferred relative to it (App. A2.2). replay_window 0 turns
+//    off the before_window/replay checks and infers with W = 2^31.
+//  - a packet reaching a packet limit and a byte limit at once reports
+//    by_bytes = false; a packet may queue soft_expired then hard_expired.
+//  - update_sa() re-evaluates the limits at once (events may follow), and
+//    never clears soft_expired/hard_expired.
 class Engine {
 public:
     virtual ~Engine() = default;

@@ -1,0 +1,246 @@
+#include "drivers/soft/soft_engine.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstring>
+
+#include "drivers/soft/soft_engine_impl.hpp"
+#include "host/common/log.hpp"
+
+namespace ikeoff::drivers::soft {
+
+using ipsec::PacketStatus;
+
+Result<std::unique_ptr<ipsec::Engine>> make_soft_engine(const EngineOptions& options) {
+    return SoftEngine::create(options);
+}
+
+Result<std::unique_ptr<ipsec::Engine>> SoftEngine::create(const EngineOptions& options) {
+    auto e = std::unique_ptr<SoftEngine>(new SoftEngine());
+    const std::string& want = options.soft_provider;
+    if (want == "auto" || want.empty()) e->mode_ = ProviderMode::automatic;
+    else if (want == "openssl") e->mode_ = ProviderMode::openssl;
+    else if (want == "ipsec-mb") e->mode_ = ProviderMode::ipsecmb;
+    else
+        return Error{Errc::invalid_argument,
+                     "soft_provider: expected auto, openssl or ipsec-mb, got '" + want + "'"};
+
+    IKEOFF_ASSIGN(e->openssl_, make_openssl_provider());
+    if (e->mode_ != ProviderMode::openssl) {
+        auto mb = make_ipsecmb_provider();
+        if (mb.ok()) {
+            e->ipsecmb_ = std::move(mb).value();
+        } else if (e->mode_ == ProviderMode::ipsecmb) {
+            return Error{Errc::unsupported, "soft_provider ipsec-mb: " + mb.error().message};
+        } else {
+            e->ipsecmb_note_ = mb.error().message;
+            IKEOFF_LOG(2, "soft", "intel-ipsec-mb not used: " << e->ipsecmb_note_);
+        }
+    }
+    return std::unique_ptr<ipsec::Engine>(std::move(e));
+}
+
+std::string SoftEngine::description() const {
+    std::string ossl(openssl_->description());
+    if (mode_ == ProviderMode::openssl) return "soft (" + ossl + ")";
+    if (!ipsecmb_) return "soft (" + ossl + "; intel-ipsec-mb unavailable: " + ipsecmb_note_ + ")";
+    // intel-ipsec-mb covers every ESP/AH transform the engine offers.
+    return "soft (" + ipsecmb_->description() + " for all algorithms; " + ossl + " for key setup)";
+}
+
+CryptoProvider* SoftEngine::pick_provider(const ipsec::SaParams& p) const {
+    if (mode_ == ProviderMode::openssl || !ipsecmb_) return openssl_.get();
+    if (ipsecmb_->supports(p.enc.alg, p.integ)) return ipsecmb_.get();
+    return mode_ == ProviderMode::automatic ? openssl_.get() : nullptr;
+}
+
+Status SoftEngine::supports(const ipsec::SaParams& params) const {
+    IKEOFF_TRY(validate(params));
+    std::lock_guard lock(mu_);
+    IKEOFF_ENSURE(pick_provider(params) != nullptr, Errc::unsupported,
+                  "soft (ipsec-mb): intel-ipsec-mb cannot run " + std::string(enc_keyword(params.enc)) + "/" +
+                      std::string(integ_keyword(params.integ)));
+    return {};
+}
+
+Result<uint32_t> SoftEngine::allocate_spi(ipsec::Protocol protocol) {
+    std::lock_guard lock(mu_);
+    return table_.allocate_spi(protocol);
+}
+
+Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
+    std::lock_guard lock(mu_);
+    IKEOFF_TRY(table_.check_insertable(params));
+    SoftSa st;
+    st.provider = pick_provider(params);
+    IKEOFF_ENSURE(st.provider, Errc::unsupported, "soft (ipsec-mb): algorithm not supported by intel-ipsec-mb");
+
+    // sa.hpp: the CBC IV key is iv_seed, or 16 fresh random octets.
+    SecretBytes iv_key(16);
+    if (params.iv_seed) {
+        std::memcpy(iv_key.data(), params.iv_seed->data(), 16);
+    } else if (RAND_bytes(iv_key.data(), 16) != 1) {
+        return Error{Errc::crypto_error, "RAND_bytes failed while drawing the CBC IV key"};
+    }
+    std::size_t key_len = ipsec::enc_key_bytes(params.enc);
+    KeySpec keys;
+    keys.enc = params.enc.alg;
+    keys.enc_key = params.enc_key.view().first(key_len);
+    keys.integ = params.integ;
+    keys.integ_key = params.integ_key.view();
+    keys.iv_key = iv_key.view();
+    keys.encrypt = params.direction != ipsec::SaDirection::inbound;
+    keys.decrypt = params.direction != ipsec::SaDirection::outbound;
+    IKEOFF_ASSIGN(st.crypto, st.provider->make_sa(keys));
+
+    if (ipsec::salt_bytes(params.enc.alg) != 0) std::memcpy(st.salt.data(), params.enc_key.data() + key_len, 4);
+    st.esp = ipsec::esp_sizes(params.enc.alg, params.integ);
+    st.next_seq = params.seq;
+    // engine.hpp: an inbound SA starts with seq - 1 as the top of its window.
+    st.window.reset(params.replay_window, params.seq - 1);
+    SaEntry& e = table_.insert(std::move(params), std::move(st));
+    return e.handle;
+}
+
+SaEntry* SoftEngine::lookup(ipsec::SaHandle h) {
+    if (cached_ && cached_->handle == h) return cached_;
+    SaEntry* e = table_.find(h);
+    if (e) cached_ = e;
+    return e;
+}
+
+Status SoftEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) {
+    std::lock_guard lock(mu_);
+    SaEntry* e = table_.find(sa);
+    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
+    ipsec::SaParams next = e->params.clone();
+    ipsec::SaTable<SoftSa>::apply(next, update);
+    IKEOFF_TRY(validate(next));
+    e->params = std::move(next);
+    // New limits may already be reached by what the SA has carried.
+    check_limits(*e);
+    return {};
+}
+
+Result<ipsec::SaInfo> SoftEngine::query_sa(ipsec::SaHandle sa) const {
+    std::lock_guard lock(mu_);
+    const SaEntry* e = table_.find(sa);
+    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
+    ipsec::SaInfo i = ipsec::SaTable<SoftSa>::describe(*e);
+    i.next_seq = e->state.seq_exhausted ? 0 : e->state.next_seq;
+    i.replay_top = e->state.window.top();
+    i.soft_expired = e->state.soft_expired;
+    i.hard_expired = e->state.hard_expired;
+    i.counters.packets = e->state.packets;
+    i.counters.bytes = e->state.bytes;
+    i.counters.drops = e->state.drops;
+    return i;
+}
+
+Status SoftEngine::del_sa(ipsec::SaHandle sa) {
+    std::lock_guard lock(mu_);
+    if (cached_ && cached_->handle == sa) cached_ = nullptr;
+    IKEOFF_ENSURE(table_.erase(sa), Errc::not_found, "no SA with handle " + std::to_string(sa));
+    return {};
+}
+
+std::vector<ipsec::SaHandle> SoftEngine::list_sas() const {
+    std::lock_guard lock(mu_);
+    return table_.handles();
+}
+
+Result<ipsec::SaHandle> SoftEngine::find_inbound(ipsec::Protocol protocol, uint32_t spi) const {
+    std::lock_guard lock(mu_);
+    ipsec::SaHandle h = table_.find_inbound(protocol, spi);
+    IKEOFF_ENSURE(h != ipsec::kNoSa, Errc::not_found, "no inbound SA for this SPI");
+    return h;
+}
+
+ipsec::EngineCounters SoftEngine::counters() const {
+    std::lock_guard lock(mu_);
+    return counters_;
+}
+
+std::vector<ipsec::SaEvent> SoftEngine::take_events() {
+    std::lock_guard lock(mu_);
+    std::vector<ipsec::SaEvent> out;
+    out.swap(events_);
+    return out;
+}
+
+void SoftEngine::push_event(const SaEntry& e, ipsec::SaEventKind kind, bool by_bytes) {
+    events_.push_back({e.handle, e.params.spi, kind, by_bytes});
+}
+
+void SoftEngine::check_limits(SaEntry& e) {
+    SoftSa& s = e.state;
+    // Packets are checked before bytes, so a packet reaching both limits
+    // reports by_bytes = false.
+    auto reached = [&](const ipsec::Lifetime& l, bool& by_bytes) {
+        if (l.packets && s.packets >= l.packets) {
+            by_bytes = false;
+            return true;
+        }
+        if (l.bytes && s.bytes >= l.bytes) {
+            by_bytes = true;
+            return true;
+        }
+        return false;
+    };
+    bool by_bytes = false;
+    if (!s.soft_expired && reached(e.params.soft, by_bytes)) {
+        s.soft_expired = true;
+        push_event(e, ipsec::SaEventKind::soft_expired, by_bytes);
+    }
+    if (!s.hard_expired && reached(e.params.hard, by_bytes)) {
+        s.hard_expired = true;
+        push_event(e, ipsec::SaEventKind::hard_expired, by_bytes);
+    }
+}
+
+void SoftEngine::account(SaEntry& e, std::size_t inner_bytes) {
+    e.state.packets += 1;
+    e.state.bytes += inner_bytes;
+    check_limits(e);
+}
+
+void SoftEngine::process(ipsec::Direction dir, std::span<ipsec::Packet> batch) {
+    std::lock_guard lock(mu_);
+    counters_.batches += 1;
+    if (work_.size() < batch.size()) work_.resize(batch.size());
+    queue_[0].clear();
+    queue_[1].clear();
+
+    const bool out = dir == ipsec::Direction::outbound;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        ipsec::Packet& pkt = batch[i];
+        Work& w = work_[i];
+        w.sa = nullptr;
+        w.queued = false;
+        pkt.out_len = 0;
+        pkt.seq = 0;
+        pkt.status = out ? prepare_outbound(pkt, w) : prepare_inbound(pkt, w);
+        if (pkt.status == PacketStatus::ok && w.queued) {
+            queue_[w.sa->state.provider == openssl_.get() ? 0 : 1].push_back(&w.op);
+        }
+    }
+    if (!queue_[0].empty()) openssl_->run(queue_[0]);
+    if (!queue_[1].empty()) ipsecmb_->run(queue_[1]);
+
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        ipsec::Packet& pkt = batch[i];
+        Work& w = work_[i];
+        if (pkt.status == PacketStatus::ok) pkt.status = out ? finish_outbound(pkt, w) : finish_inbound(pkt, w);
+        counters_.packets += 1;
+        counters_.bytes_in += pkt.in.size();
+        counters_.by_status[std::size_t(pkt.status)] += 1;
+        if (pkt.status == PacketStatus::ok) {
+            counters_.bytes_out += pkt.out_len;
+        } else {
+            pkt.out_len = 0;
+            if (w.sa) w.sa->state.drops[std::size_t(pkt.status)] += 1;
+        }
+    }
+}
+
+}  // namespace ikeoff::drivers::soft

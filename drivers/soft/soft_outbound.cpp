@@ -1,0 +1,244 @@
+// Outbound ESP/AH: checks, sequence numbers and framing (sa.hpp formats).
+#include <cstring>
+
+#include "drivers/soft/soft_engine_impl.hpp"
+#include "host/ipsec/ah_format.hpp"
+
+namespace ikeoff::drivers::soft {
+
+using ipsec::PacketStatus;
+
+PacketStatus SoftEngine::prepare_outbound(ipsec::Packet& pkt, Work& w) {
+    // engine.hpp check order: SA, direction, hard lifetime, packet, sequence, buffer.
+    SaEntry* e = lookup(pkt.sa);
+    if (!e) return PacketStatus::unknown_spi;
+    w.sa = e;
+    const ipsec::SaParams& p = e->params;
+    SoftSa& s = e->state;
+    if (p.direction == ipsec::SaDirection::inbound) return PacketStatus::wrong_direction;
+    if (s.hard_expired) return PacketStatus::sa_expired;
+
+    ipsec::IpHeader ip;
+    if (!ipsec::parse_ip_header(pkt.in, true, ip)) return PacketStatus::malformed;
+    const bool tunnel = p.mode == ipsec::Mode::tunnel;
+    if (tunnel) {
+        w.version = p.dst.is_v6() ? 6 : 4;
+        w.front = w.version == 6 ? ipsec::kIpv6HeaderLen : ipsec::kIpv4HeaderLen;
+        w.payload_at = 0;
+        w.next_header = ip.version == 4 ? ipsec::kProtoIpv4 : ipsec::kProtoIpv6;
+        w.inner_tos = ip.tos;
+        w.inner_df = ip.version == 4 && ip.df;
+    } else {
+        ipsec::InsertPoint ins;
+        if (!ipsec::find_insert_point(pkt.in, ip, ins)) return PacketStatus::malformed;
+        w.version = ip.version;
+        w.front = ins.offset;
+        w.nh_offset = ins.nh_offset;
+        w.payload_at = ins.offset;
+        w.next_header = ins.next;
+    }
+    const std::size_t payload = pkt.in.size() - w.payload_at;
+    if (p.protocol == ipsec::Protocol::esp) {
+        w.proto = p.encap ? ipsec::kProtoUdp : ipsec::kProtoEsp;
+        w.sec_offset = w.front + (p.encap ? ipsec::kUdpHeaderLen : 0);
+        w.body = payload + ipsec::esp_pad_len(payload, s.esp.align) + ipsec::kEspTrailerLen;
+        w.total = w.sec_offset + ipsec::kEspHeaderLen + s.esp.iv + w.body + s.esp.icv;
+    } else {
+        w.proto = ipsec::kProtoAh;
+        w.sec_offset = w.front;
+        w.body = ipsec::ah_header_len(p.integ, w.version == 6);
+        w.total = w.front + w.body + payload;
+        if (!tunnel && !ipsec::mutable_fields_valid(pkt.in.data(), ip.version, w.front))
+            return PacketStatus::malformed;
+    }
+    // The result must still be expressible in the IP length field.
+    if (w.total > (w.version == 6 ? 0xffff + ipsec::kIpv6HeaderLen : 0xffff)) return PacketStatus::malformed;
+
+    // RFC 4303 §3.3.3 / RFC 4302 §3.3.2: the counter must not cycle; the SA
+    // has to be rekeyed instead.
+    if (s.seq_exhausted || (!p.esn && s.next_seq > 0xffffffffULL)) {
+        if (!s.overflow_reported) {
+            s.overflow_reported = true;
+            push_event(*e, ipsec::SaEventKind::seq_overflow, false);
+        }
+        return PacketStatus::seq_overflow;
+    }
+    if (pkt.out.size() < w.total) return PacketStatus::buffer_too_small;
+
+    w.seq = s.next_seq++;
+    if (s.next_seq == 0) s.seq_exhausted = true;  // sent 2^64-1
+    // Outbound crypto cannot fail on valid input, so the packet counts now
+    // and a hard limit reached here refuses the rest of the batch.
+    account(*e, pkt.in.size());
+
+    write_front(pkt, w);
+    if (p.protocol == ipsec::Protocol::esp) frame_esp(pkt, w);
+    else frame_ah(pkt, w);
+    w.queued = true;
+    return PacketStatus::ok;
+}
+
+// The outer IP header (tunnel) or the caller's header up to the insertion
+// point with its protocol, length and checksum updated (transport), and the
+// RFC 3948 UDP header.
+void SoftEngine::write_front(const ipsec::Packet& pkt, const Work& w) {
+    const ipsec::SaParams& p = w.sa->params;
+    uint8_t* o = pkt.out.data();
+    if (p.mode == ipsec::Mode::tunnel) {
+        if (w.version == 4) {
+            // sa.hpp: ID = low 16 bits of the sequence number, DF copied, TTL 64.
+            ipsec::write_ipv4_header(o, w.inner_tos, uint16_t(w.total), uint16_t(w.seq), w.inner_df,
+                                     ipsec::kDefaultTtl, w.proto, p.src, p.dst);
+        } else {
+            ipsec::write_ipv6_header(o, w.inner_tos, uint16_t(w.total - ipsec::kIpv6HeaderLen), w.proto,
+                                     ipsec::kDefaultTtl, p.src, p.dst);
+        }
+    } else {
+        std::memcpy(o, pkt.in.data(), w.front);
+        o[w.nh_offset] = w.proto;
+        ipsec::set_ip_length(o, w.version, w.total);
+        if (w.version == 4) ipsec::update_ipv4_checksum(o);
+    }
+    if (w.proto == ipsec::kProtoUdp) {
+        // RFC 3948 §2.1: ports from the SA, checksum zero.
+        uint8_t* u = o + w.front;
+        store_be16(u, p.encap->src_port);
+        store_be16(u + 2, p.encap->dst_port);
+        store_be16(u + 4, uint16_t(w.total - w.front));
+        store_be16(u + 6, 0);
+    }
+}
+
+void SoftEngine::frame_esp(const ipsec::Packet& pkt, Work& w) {
+    const ipsec::SaParams& p = w.sa->params;
+    const SoftSa& s = w.sa->state;
+    uint8_t* esp = pkt.out.data() + w.sec_offset;
+    uint8_t* ct = esp + ipsec::kEspHeaderLen + s.esp.iv;
+    uint8_t* icv = ct + w.body;
+    const uint8_t* payload = pkt.in.data() + w.payload_at;
+    const std::size_t payload_len = pkt.in.size() - w.payload_at;
+    const std::size_t trailer_len = w.body - payload_len;
+
+    store_be32(esp, p.spi);
+    store_be32(esp + 4, uint32_t(w.seq));  // RFC 4303 §2.2.1: only the low 32 bits travel
+    store_be32(w.seq_hi.data(), uint32_t(w.seq >> 32));
+    ipsec::write_esp_trailer(w.trailer.data(), trailer_len - ipsec::kEspTrailerLen, w.next_header);
+
+    CryptoOp& op = w.op;
+    op = CryptoOp{};
+    op.sa = s.crypto.get();
+    op.encrypt = true;
+    op.tag = icv;
+    op.tag_len = s.esp.icv;
+    op.out = ct;
+    op.out_len = w.body;
+
+    switch (p.enc.alg) {
+        case ipsec::EncAlg::aes_gcm16:
+        case ipsec::EncAlg::aes_gmac: {
+            // sa.hpp: the explicit IV is the 64-bit sequence number; RFC 4106
+            // §4: nonce = salt || IV.
+            store_be64(esp + 8, w.seq);
+            std::memcpy(w.nonce.data(), s.salt.data(), 4);
+            std::memcpy(w.nonce.data() + 4, esp + 8, 8);
+            op.iv = w.nonce.data();
+            op.iv_len = 12;
+            if (p.enc.alg == ipsec::EncAlg::aes_gcm16) {
+                // RFC 4106 §5: AAD = SPI || seq (SPI || seq high || seq low with ESN).
+                std::memcpy(w.aad.data(), esp, 4);
+                if (p.esn) {
+                    std::memcpy(w.aad.data() + 4, w.seq_hi.data(), 4);
+                    std::memcpy(w.aad.data() + 8, esp + 4, 4);
+                }
+                else std::memcpy(w.aad.data() + 4, esp + 4, 4);
+                op.auth[0] = {w.aad.data(), p.esn ? 12u : 8u};
+                op.in[0] = {payload, payload_len};
+                op.in[1] = {w.trailer.data(), trailer_len};
+            } else {
+                // RFC 4543 §3.2/§5: GMAC authenticates SPI, seq (with its high
+                // half when ESN), IV and the whole unencrypted payload.
+                std::memcpy(ct, payload, payload_len);
+                std::memcpy(ct + payload_len, w.trailer.data(), trailer_len);
+                op.out = nullptr;
+                op.out_len = 0;
+                std::size_t rest = 4 + 8 + w.body;  // seq low, IV, payload + trailer
+                if (p.esn) {
+                    op.auth[0] = {esp, 4};
+                    op.auth[1] = {w.seq_hi.data(), 4};
+                    op.auth[2] = {esp + 4, rest};
+                } else {
+                    op.auth[0] = {esp, 4 + rest};
+                }
+            }
+            return;
+        }
+        case ipsec::EncAlg::aes_cbc:
+        case ipsec::EncAlg::tdes_cbc:
+            op.derive_iv = true;
+            op.iv_seq = w.seq;
+            op.iv = esp + 8;
+            op.iv_len = s.esp.iv;
+            op.in[0] = {payload, payload_len};
+            op.in[1] = {w.trailer.data(), trailer_len};
+            break;
+        case ipsec::EncAlg::null:
+            std::memcpy(ct, payload, payload_len);
+            std::memcpy(ct + payload_len, w.trailer.data(), trailer_len);
+            op.out = nullptr;
+            op.out_len = 0;
+            break;
+    }
+    if (p.integ != ipsec::IntegAlg::none) {
+        // RFC 4303 §2.2.1: with ESN the high half is appended (implicitly) to
+        // the ICV input. Putting it where the ICV goes keeps the input in one
+        // piece; the ICV overwrites it.
+        std::size_t len = ipsec::kEspHeaderLen + s.esp.iv + w.body;
+        if (p.esn) {
+            std::memcpy(icv, w.seq_hi.data(), 4);
+            len += 4;
+        }
+        op.auth[0] = {esp, len};
+    }
+}
+
+void SoftEngine::frame_ah(const ipsec::Packet& pkt, Work& w) {
+    const ipsec::SaParams& p = w.sa->params;
+    const SoftSa& s = w.sa->state;
+    uint8_t* o = pkt.out.data();
+    uint8_t* ah = o + w.front;
+    const std::size_t payload_len = pkt.in.size() - w.payload_at;
+
+    // RFC 4302 §2: next header, payload length in 32-bit words minus 2, reserved.
+    ah[0] = w.next_header;
+    ah[1] = uint8_t(w.body / 4 - 2);
+    ah[2] = ah[3] = 0;
+    store_be32(ah + 4, p.spi);
+    store_be32(ah + 8, uint32_t(w.seq));
+    std::memset(ah + ipsec::kAhFixedLen, 0, w.body - ipsec::kAhFixedLen);
+    std::memcpy(ah + w.body, pkt.in.data() + w.payload_at, payload_len);
+    store_be32(w.seq_hi.data(), uint32_t(w.seq >> 32));
+    // The ICV is computed over the packet with mutable fields zeroed;
+    // finish_outbound() writes the real header back.
+    ipsec::zero_mutable_fields(o, w.version, w.front);
+
+    CryptoOp& op = w.op;
+    op = CryptoOp{};
+    op.sa = s.crypto.get();
+    op.encrypt = true;
+    op.auth[0] = {o, w.total};
+    // RFC 4302 §3.3.3.1: ESN high bits appended after the payload.
+    if (p.esn) op.auth[1] = {w.seq_hi.data(), 4};
+    op.tag = ah + ipsec::kAhFixedLen;
+    op.tag_len = ipsec::icv_bytes(p.integ);
+}
+
+PacketStatus SoftEngine::finish_outbound(ipsec::Packet& pkt, Work& w) {
+    // A provider refusing a valid seal is a library failure, not a packet error.
+    if (!w.op.ok) return PacketStatus::unsupported;
+    if (w.sa->params.protocol == ipsec::Protocol::ah) write_front(pkt, w);
+    pkt.out_len = uint32_t(w.total);
+    pkt.seq = w.seq;
+    return PacketStatus::ok;
+}
+
+}  // namespace ikeoff::drivers::soft
