@@ -44,7 +44,8 @@ struct ChainOptions {
     bool allow_padding = false;
     // Payload types whose bodies are ciphertext in this message (public-key
     // authentication, RFC 2409 §5.2/§5.3): kept as OpaquePayload.
-    std::span<const PayloadType> opaque = {};
+    // message_rules.hpp's chain_options() fills this from the rule table.
+    std::vector<PayloadType> opaque = {};
 };
 
 struct ParsedChain {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host/isakmp/message.hpp"
+#include "host/isakmp/message_rules.hpp"
 #include "host/net/nat_t.hpp"
 
 namespace ikeoff::isakmp {
@@ -214,9 +215,29 @@ std::vector<Message> check_capture(const char* name) {
     return out;
 }
 
+// Each real message satisfies its own rule table and violates the one two
+// messages later (adjacent ones can coincide: MM3/MM4 have equal contents).
+void check_rules(const std::vector<Message>& msgs, const std::vector<MessageKind>& kinds) {
+    ASSERT_EQ(msgs.size(), kinds.size());
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+        SCOPED_TRACE("message " + std::to_string(i + 1) + ": " + describe(msgs[i]));
+        auto v = validate(msgs[i], kinds[i]);
+        EXPECT_TRUE(v.ok()) << v.error().to_string();
+        const MessageKind& other = kinds[(i + 2) % kinds.size()];
+        EXPECT_FALSE(validate(msgs[i], other).ok());
+    }
+}
+
+constexpr MessageKind kind(ExchangeType ex, uint8_t n) {
+    return MessageKind{ex, n % 2 ? Role::initiator : Role::responder, n};
+}
+
 TEST(Capture, MainModePskAllNineMessages) {
     auto msgs = check_capture(kMainMode);
     ASSERT_EQ(msgs.size(), 9u);
+    const auto MM = ExchangeType::identity_protection, QM = ExchangeType::quick;
+    check_rules(msgs, {kind(MM, 1), kind(MM, 2), kind(MM, 3), kind(MM, 4), kind(MM, 5),
+                       kind(MM, 6), kind(QM, 1), kind(QM, 2), kind(QM, 3)});
     // MM1: AES-CBC-128 / SHA1 / MODP-2048 / PSK / 15840 s, five vendor IDs.
     const SaPayload* sa = msgs[0].find<SaPayload>();
     ASSERT_NE(sa, nullptr);
@@ -281,6 +302,8 @@ TEST(Capture, MainModePskAllNineMessages) {
 TEST(Capture, AggressiveModePskWithPfs) {
     auto msgs = check_capture(kAggressive);
     ASSERT_EQ(msgs.size(), 6u);
+    const auto AM = ExchangeType::aggressive, QM = ExchangeType::quick;
+    check_rules(msgs, {kind(AM, 1), kind(AM, 2), kind(AM, 3), kind(QM, 1), kind(QM, 2), kind(QM, 3)});
     const Transform& t = msgs[0].find<SaPayload>()->proposals.at(0).transforms.at(0);
     EXPECT_EQ(t.get(uint16_t(OakleyAttr::encryption_algorithm)), uint64_t(OakleyEncryption::aes_cbc));
     EXPECT_EQ(t.get(uint16_t(OakleyAttr::key_length)), 256u);

@@ -325,8 +325,8 @@ TEST(Message, OpaqueBodiesAreKeptAndParsedLater) {
     ASSERT_TRUE(enc.ok());
     EXPECT_FALSE(parse_chain(enc->bytes, enc->first).ok())
         << "512-byte ciphertext is not a valid plaintext nonce";
-    const PayloadType opaque[] = {PayloadType::id, PayloadType::nonce};
-    auto chain = parse_chain(enc->bytes, enc->first, {.opaque = opaque});
+    auto chain = parse_chain(enc->bytes, enc->first,
+                             {.opaque = {PayloadType::id, PayloadType::nonce}});
     ASSERT_TRUE(chain.ok()) << chain.error().to_string();
     EXPECT_NE(chain->payloads[1].get<OpaquePayload>(), nullptr);
     EXPECT_EQ(chain->payloads[1].type, PayloadType::id);
