@@ -55,6 +55,7 @@ struct alignas(64) MbSa final : SaCrypto {
     alignas(16) uint8_t opad[64]{};
     IMB_HASH_ALG hash = IMB_AUTH_NULL;
     std::size_t digest_len = 0;
+    SecretBytes hmac_key;  // only for empty messages, which the library refuses
     // GCM/GMAC entry points for this key size.
     aes_gcm_init_var_iv_t gcm_init = nullptr;
     GcmUpdate gcm_enc = nullptr, gcm_dec = nullptr;
@@ -320,6 +321,7 @@ Result<std::unique_ptr<SaCrypto>> IpsecMbProvider::make_sa(const KeySpec& k) {
     if (k.integ != IntegAlg::none) {
         sa->hash = hash_alg(k.integ);
         sa->digest_len = hmac_digest_bytes(k.integ);
+        sa->hmac_key = SecretBytes(k.integ_key);
         IKEOFF_TRY(hmac_pads(*sa, k.integ_key));
     }
     return std::unique_ptr<SaCrypto>(std::move(sa));
@@ -332,9 +334,11 @@ const uint8_t* IpsecMbProvider::gather(std::span<const Segment> segs, std::size_
         if (s.len) n = std::size_t(&s - segs.data()) + 1;
         len += s.len;
     }
+    // The library refuses NULL sources even for empty input.
+    static const uint8_t kNothing[16] = {};
+    if (n == 0) return kNothing;
     bool adjacent = true;
     for (std::size_t i = 1; i < n; ++i) adjacent &= contiguous(segs[i - 1], segs[i]);
-    if (n == 0) return segs[0].data;
     if (adjacent) return segs[0].data;
     uint8_t* dst = gather_.data() + at;
     for (std::size_t i = 0; i < n; ++i) {
@@ -488,6 +492,15 @@ void IpsecMbProvider::run(std::span<CryptoOp* const> ops) {
         const auto& sa = static_cast<const MbSa&>(*op.sa);
         if (sa.integ == IntegAlg::none) continue;
         st.hash_src = gather(op.auth, st.hash_len, at);
+        if (st.hash_len == 0) {
+            // Never an ESP/AH ICV input (it always holds SPI and sequence
+            // number), but a valid HMAC input the library does not take.
+            std::size_t n = 0;
+            st.hash_ok = EVP_Q_mac(nullptr, "HMAC", nullptr, EVP_MD_get0_name(evp_md(sa.integ)), nullptr,
+                                   sa.hmac_key.data(), sa.hmac_key.size(), st.hash_src, 0, st.digest,
+                                   sizeof st.digest, &n) != nullptr;
+            continue;
+        }
         IMB_JOB* j = IMB_GET_NEXT_JOB(m);
         j->cipher_mode = IMB_CIPHER_NULL;
         j->cipher_direction = IMB_DIR_ENCRYPT;
