@@ -7,6 +7,7 @@
 #include <string>
 
 #include "host/ctl/command.hpp"
+#include "host/ctl/daemon_commands.hpp"
 #include "host/ctl/esp_command.hpp"
 
 namespace ikeoff::ctl {
@@ -16,6 +17,9 @@ namespace {
 const Command kCommands[] = {
     {{"esp", "encap"}, "apply an SA to every packet of a capture file (outbound)", run_esp_encap},
     {{"esp", "decap"}, "verify and strip ESP/AH from every packet of a capture file", run_esp_decap},
+    {{"up"}, "bring a connection of ikeoffd up and wait for the result", run_up},
+    {{"down"}, "delete a connection's SAs in ikeoffd", run_down},
+    {{"status"}, "list ikeoffd's connections, ISAKMP SAs and IPsec SAs (--json)", run_status},
 };
 
 void print_usage(std::FILE* to) {
@@ -35,7 +39,21 @@ std::size_t matched(const Command& c, const Args& args) {
     return n;
 }
 
-int dispatch(const Args& args) {
+int dispatch(Args args) {
+    // `ikeoffctl --control SOCKET <command> ...`: the daemon's socket may come
+    // before the command (the subcommands accept it after, too).
+    while (!args.empty() && args[0].rfind("--control", 0) == 0) {
+        if (args[0] == "--control") {
+            if (args.size() < 2) return fail(kExitUsage, "--control needs a SOCKET path");
+            set_control_socket(args[1]);
+            args.erase(args.begin(), args.begin() + 2);
+        } else if (args[0].rfind("--control=", 0) == 0) {
+            set_control_socket(args[0].substr(10));
+            args.erase(args.begin());
+        } else {
+            break;
+        }
+    }
     if (args.empty()) return fail(kExitUsage, "missing command (see 'ikeoffctl --help')");
     if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         print_usage(stdout);
