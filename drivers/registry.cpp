@@ -1,5 +1,6 @@
 #include "drivers/registry.hpp"
 
+#include "drivers/csim/csim_engine.hpp"
 #include "drivers/soft/soft_engine.hpp"
 #include "host/common/log.hpp"
 
@@ -16,6 +17,7 @@ struct DriverEntry {
 // initializers) so a static link can never silently drop one.
 std::vector<DriverEntry> builtin_drivers() {
     std::vector<DriverEntry> d;
+    d.push_back({"csim", [](const EngineOptions& o) { return csim::make_csim_engine(o); }});
     d.push_back({"soft", [](const EngineOptions& o) { return soft::make_soft_engine(o); }});
     return d;
 }

@@ -42,23 +42,14 @@ static inline uint32_t rotl32(uint32_t x, uint32_t n) { return (x << (n & 31)) |
 static inline uint32_t rotr32(uint32_t x, uint32_t n) { return (x >> (n & 31)) | (x << ((32 - n) & 31)); }
 static inline uint64_t rotr64(uint64_t x, uint32_t n) { return (x >> (n & 63)) | (x << ((64 - n) & 63)); }
 
-// dst[0..len) = src[0..len); len <= kMaxOutBytes. Overlap is not allowed.
+// dst[0..len) = src[0..len), ascending; len <= kMaxOutBytes. The buffers may
+// overlap only with dst below src (moving data towards the front).
 static inline void copy_bytes(uint8_t* dst, const uint8_t* src, uint32_t len) {
 COPY_BYTES:
     for (uint32_t i = 0; i < kMaxOutBytes; ++i) {
 #pragma HLS pipeline II = 1
         if (i >= len) break;
         dst[i] = src[i];
-    }
-}
-
-// Moves dst[0..len) = src[0..len) where dst may overlap src at a higher address.
-static inline void move_bytes_up(uint8_t* dst, const uint8_t* src, uint32_t len) {
-MOVE_BYTES_UP:
-    for (uint32_t i = 0; i < kMaxOutBytes; ++i) {
-#pragma HLS pipeline II = 1
-        if (i >= len) break;
-        dst[len - 1 - i] = src[len - 1 - i];
     }
 }
 

@@ -21,7 +21,11 @@ static constexpr uint32_t kMaxDigestBytes = 64;
 // Hash blocks in the longest MAC input: a whole output packet plus the
 // 4-octet ESN tail, plus up to two padding blocks.
 static constexpr uint32_t kMaxHashBlocks = (kMaxOutBytes + 4) / 64 + 3;
-// IPv6 extension headers walked before giving up (transport mode insert point, AH).
-static constexpr uint32_t kMaxExtHeaders = 8;
+// IPv6 extension headers walked (transport insert point, inbound lookup, AH
+// mutable fields). Each is at least 8 octets, so this bound never cuts a walk
+// short: the packet ends first.
+static constexpr uint32_t kMaxExtHeaders = kMaxInBytes / 8;
+// IPv6 option octets inside one extension header ((255 + 1) * 8).
+static constexpr uint32_t kMaxOptionBytes = 2048;
 
 }  // namespace ipsec_hls
