@@ -158,7 +158,8 @@ int run_esp(ipsec::Direction dir, const Args& args) {
     auto desc = make_options(o);
     try {
         po::variables_map vm;
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
+        po::positional_options_description none;  // stray words are errors, not ignored
+        po::store(po::command_line_parser(args).options(desc).positional(none).run(), vm);
         if (vm.count("help")) {
             std::cout << "usage: ikeoffctl " << command << " --sa FILE.json --in IN.pcap --out OUT.pcap"
                       << " [--engine soft|csim|xrt|auto]\n\n"
@@ -192,7 +193,9 @@ int run_esp(ipsec::Direction dir, const Args& args) {
     auto sa = ipsec::load_sa_file(o.sa);
     if (!sa) return fail(exit_for(sa.error().code), sa.error().message);
     auto reader = pcap::Reader::open(o.in);
-    if (!reader) return fail(exit_for(reader.error().code), reader.error().message);
+    // Whatever is wrong with the input capture (missing, foreign link type,
+    // not a capture) is the user's to fix.
+    if (!reader) return fail(kExitUsage, reader.error().message);
 
     Report report;
     report.command = command;

@@ -68,7 +68,10 @@ Result<Reader> Reader::open(const std::string& path) {
     int dlt = pcap_datalink(p.get());
     if (dlt == DLT_EN10MB) {
         link = LinkType::ethernet;
-    } else if (dlt == DLT_RAW) {
+    } else if (dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6) {
+        // LINKTYPE_IPV4/IPV6 (what scapy writes for IP packets) are raw IP
+        // restricted to one version; they are read as raw IP and written back
+        // as LINKTYPE_RAW, since tunnel mode may change the version.
         link = LinkType::raw_ip;
     } else {
         return Error{Errc::unsupported, path + ": link type " + dlt_label(dlt) +

@@ -23,6 +23,7 @@ namespace ikeoff::pcap {
 enum class LinkType : uint8_t {
     ethernet,  // DLT_EN10MB
     raw_ip,    // DLT_RAW / LINKTYPE_RAW: each record starts with an IPv4 or IPv6 header
+               // (LINKTYPE_IPV4 / LINKTYPE_IPV6 files are read as this too)
 };
 
 // "ethernet" / "raw-ip", as printed in tool summaries.

@@ -127,6 +127,21 @@ TEST_F(PcapFile, ReadsHandWrittenRawIpFile) {
     EXPECT_EQ((*b)->orig_len, 1500u);
 }
 
+TEST_F(PcapFile, Ipv4AndIpv6LinkTypesReadAsRawIp) {
+    // LINKTYPE_IPV4 (228) and LINKTYPE_IPV6 (229), as scapy's wrpcap writes them.
+    for (uint32_t lt : {228u, 229u}) {
+        Bytes f = file_header(lt);
+        append_record(f, 1, 2, pattern(40, 9), 40, 40);
+        write_bytes(f);
+        auto r = Reader::open(path_);
+        ASSERT_TRUE(r.ok()) << lt << ": " << r.error().message;
+        EXPECT_EQ(r->link_type(), LinkType::raw_ip);
+        auto rec = r->next();
+        ASSERT_TRUE(rec.ok() && rec->has_value());
+        EXPECT_EQ((*rec)->data, pattern(40, 9));
+    }
+}
+
 TEST_F(PcapFile, EmptyCaptureHasNoRecords) {
     write_bytes(file_header(1));
     auto r = Reader::open(path_);
