@@ -11,7 +11,8 @@ For every algorithm / mode / address-family case:
     scapy builds the very same ESP packet, which pins the packet format of
     host/ipsec/sa.hpp (padding, outer header fields) to an outside reference.
 
-Environment: IKEOFFCTL = path of the ikeoffctl binary (CTest sets it).
+Environment: IKEOFFCTL = path of the ikeoffctl binary (CTest sets it);
+IKEOFF_ENGINE = engine driver to check (default soft; CTest also runs csim).
 
 Notes on scapy 2.5 (read from scapy/layers/ipsec.py):
   * AES-GCM takes key||salt as crypt_key and splits the 4-octet salt off
@@ -43,6 +44,7 @@ from scapy.layers.l2 import Ether
 from scapy.packet import Raw, raw
 
 IKEOFFCTL = os.environ.get("IKEOFFCTL", "ikeoffctl")
+ENGINE = os.environ.get("IKEOFF_ENGINE", "soft")
 SPI = 0x5CA9E001
 
 LINKTYPE_ETHERNET = 1
@@ -194,7 +196,8 @@ def run_ctl(tmp_path, case, direction, frames, linktype=LINKTYPE_RAW):
     in_path, out_path = tmp_path / ("in_%s.pcap" % direction), tmp_path / ("out_%s.pcap" % direction)
     write_pcap(in_path, frames, linktype)
     rc, summary = ikeoffctl("esp", direction, "--sa", str(sa_path), "--in", str(in_path), "--out", str(out_path),
-                            "--engine", "soft")
+                            "--engine", ENGINE)
+    assert summary["engine"]["driver"] == ENGINE
     out_linktype, out_frames = read_pcap(out_path)
     assert out_linktype == linktype
     return rc, summary, out_frames
