@@ -22,7 +22,9 @@ json failure(std::string error, std::string reason = {}) {
 // even start (as opposed to a negotiation that failed).
 std::string reason_of(Errc c) {
     std::string s = errc_name(c);
-    std::replace(s.begin(), s.end(), '_', '-');
+    for (auto& ch : s) {
+        if (ch == '_' || ch == ' ') ch = '-';
+    }
     return s;
 }
 

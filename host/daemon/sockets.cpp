@@ -40,7 +40,7 @@ Sockets::Socket* Sockets::pick(uint16_t local_port, const IpAddress& local_addr,
     Socket* wildcard = nullptr;
     for (auto& k : sockets_) {
         if (k.udp.local().port != local_port || k.udp.family() != family) continue;
-        if (k.udp.local().addr.empty()) {
+        if (k.udp.wildcard()) {
             wildcard = &k;
         } else if (local_addr.empty() || k.udp.local().addr == local_addr) {
             return &k;

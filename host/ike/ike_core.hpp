@@ -168,8 +168,8 @@ struct IkeContext {
     SaSink& sas;
     const config::Config& config;
     const config::Secrets& secrets;
-    // The sockets the daemon listens on (their local endpoints; an empty
-    // address means the wildcard). IKE sends from these ports only: 500,
+    // The sockets the daemon listens on (their local endpoints; 0.0.0.0 or
+    // :: for a wildcard socket). IKE sends from these ports only: 500,
     // and 4500 once NAT-T is in use.
     std::vector<Endpoint> listening;
 };

@@ -90,10 +90,10 @@ Result<UdpSocket> UdpSocket::open(IpAddress::Family family, const IpAddress& bin
     socklen_t blen = sizeof bound;
     if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &blen) != 0)
         return sys_error("udp: getsockname");
-    Endpoint local = from_sockaddr(bound);
-    if (is_wildcard(local.addr)) local.addr = IpAddress{};
-    return UdpSocket(std::move(fd), family, local);
+    return UdpSocket(std::move(fd), family, from_sockaddr(bound));
 }
+
+bool UdpSocket::wildcard() const noexcept { return is_wildcard(local_.addr); }
 
 Result<std::optional<Received>> UdpSocket::receive(MutableByteView buf) {
     sockaddr_storage from;

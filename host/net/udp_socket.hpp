@@ -39,7 +39,9 @@ public:
 
     int fd() const noexcept { return fd_.get(); }
     IpAddress::Family family() const noexcept { return family_; }
+    // The bound address and port; 0.0.0.0 / :: for a wildcard socket.
     const Endpoint& local() const noexcept { return local_; }
+    bool wildcard() const noexcept;
 
     // One datagram, or nullopt when none is waiting (EAGAIN).
     Result<std::optional<Received>> receive(MutableByteView buf);
