@@ -1,8 +1,12 @@
 // End to end against strongSwan: our keymat_v1, IvManager, CBC cipher and
 // DH checks reproduce every intermediate value two charon 5.9.8 instances
-// logged while negotiating (Main Mode aes128-sha1-modp2048 + Quick Mode
-// ESP aes128-sha1; Aggressive Mode aes256-sha256-modp2048 + Quick Mode ESP
-// aes256gcm16 with PFS, whose 36-byte KEYMAT needs the K1|K2 expansion).
+// logged while negotiating:
+//  - Main Mode aes128-sha1-modp2048 + Quick Mode ESP aes128-sha1;
+//  - Aggressive Mode aes256-sha256-modp2048 + Quick Mode ESP aes256gcm16
+//    with PFS (36-byte KEYMAT: K1|K2 expansion);
+//  - Main Mode 3des-sha1-modp1024 + Quick Mode ESP 3des-sha1 with PFS
+//    modp1024 (24-byte Ka from a 20-byte SKEYID_e: Appendix B expansion;
+//    8-byte IV blocks; 44-byte KEYMAT: K1|K2|K3).
 // Data: data/charon_samples.json, extracted once by data/extract_charon.py.
 #include <gtest/gtest.h>
 
@@ -37,6 +41,8 @@ protected:
         gxy = hexb(s["gxy"]);
         gxi = hexb(s["gxi"]);
         gxr = hexb(s["gxr"]);
+        cipher_alg = s["cipher"] == "3des" ? crypto::CipherAlg::tdes_cbc : crypto::CipherAlg::aes_cbc;
+        group = static_cast<uint16_t>(s["group"].get<int>());
     }
 
     Result<Phase1Keymat> derive() const {
@@ -55,6 +61,8 @@ protected:
 
     json s;
     HashAlg prf{};
+    crypto::CipherAlg cipher_alg{};
+    uint16_t group = 0;
     Bytes psk, ni, nr, ci, cr, gxy, gxi, gxr;
 };
 
@@ -71,8 +79,8 @@ TEST_P(Charon, Phase1KeysMatchCharon) {
     EXPECT_EQ(to_hex(km->encryption_key()), e["ka"].get<std::string>());
 }
 
-TEST_P(Charon, KeValuesAreValidGroup14Values) {
-    auto g = crypto::DhGroup::well_known(14);
+TEST_P(Charon, KeValuesAreValidGroupValues) {
+    auto g = crypto::DhGroup::well_known(group);
     ASSERT_TRUE(g.ok());
     EXPECT_TRUE(g->check_public_value(gxi).ok());
     EXPECT_TRUE(g->check_public_value(gxr).ok());
@@ -100,11 +108,11 @@ TEST_P(Charon, HashIAndHashRMatchCharon) {
 TEST_P(Charon, IvChainAndDecryptionOfEveryEncryptedMessage) {
     auto km = derive();
     ASSERT_TRUE(km.ok());
-    auto ivm = IvManager::create(prf, 16);
+    auto ivm = IvManager::create(prf, crypto::cipher_block_size(cipher_alg));
     ASSERT_TRUE(ivm.ok());
     ASSERT_TRUE(ivm->start_phase1(gxi, gxr).ok());
     EXPECT_EQ(to_hex(*ivm->iv(0)), s["expect"]["initial_iv"].get<std::string>());
-    auto cipher = crypto::CbcCipher::create(crypto::CipherAlg::aes_cbc, km->encryption_key());
+    auto cipher = crypto::CbcCipher::create(cipher_alg, km->encryption_key());
     ASSERT_TRUE(cipher.ok());
 
     int n = 0;
@@ -189,12 +197,22 @@ TEST_P(Charon, InformationalHashesMatchCharon) {
 }
 
 std::string sample_name(const ::testing::TestParamInfo<int>& info) {
-    return info.param == 0 ? "MainModeAes128Sha1" : "AggressiveModeAes256Sha256Pfs";
+    static const char* kNames[] = {"MainModeAes128Sha1", "AggressiveModeAes256Sha256Pfs", "MainMode3desSha1Modp1024Pfs"};
+    return kNames[info.param];
 }
 
-INSTANTIATE_TEST_SUITE_P(StrongSwan, Charon, ::testing::Values(0, 1), sample_name);
+INSTANTIATE_TEST_SUITE_P(StrongSwan, Charon, ::testing::Values(0, 1, 2), sample_name);
 
-TEST(CharonData, BothSamplesPresent) { EXPECT_EQ(samples().size(), 2u); }
+TEST(CharonData, AllSamplesPresent) { EXPECT_EQ(samples().size(), 3u); }
+
+TEST(CharonData, TripleDesSampleNeedsAppendixBExpansion) {
+    // The property that makes sample 2 worth having: Ka is longer than
+    // SKEYID_e, and KEYMAT needs three PRF blocks.
+    const auto s = samples()[2];
+    EXPECT_EQ(s["expect"]["skeyid_e"].get<std::string>().size(), 40u);
+    EXPECT_EQ(s["expect"]["ka"].get<std::string>().size(), 48u);
+    EXPECT_EQ(s["quick_modes"][0]["enc_key_len"].get<int>() + s["quick_modes"][0]["integ_key_len"].get<int>(), 44);
+}
 
 }  // namespace
 }  // namespace ikeoff::ike

@@ -3,7 +3,12 @@
 
 Run once by hand (not at test time):
 
-    /usr/bin/python3 extract_charon.py /work/shared/peers/samples > charon_samples.json
+    /usr/bin/python3 extract_charon.py /work/shared/peers/samples samples > charon_samples.json
+
+(the first directory holds the two shared samples, samples/ the 3DES one made
+with shared/peers/peer-to-peer-demo.sh: DEMO_IKE_PROPOSALS=3des-sha1-modp1024
+DEMO_ESP_PROPOSALS=3des-sha1-modp1024 DEMO_KEEP=1 DEMO_PCAP=..., logs copied
+from the kept work dir).
 
 Inputs per sample: the capture (<name>.pcapng, read with tshark) and both
 charons' logs at ike=4/chd=4 (<name>.initiator-charon.log,
@@ -111,7 +116,8 @@ def prf(hname, key, *parts):
     return hmac.new(key, b"".join(parts), HASHES[hname]).digest()
 
 
-def extract(samples_dir, name, prf_name, cipher, key_len):
+def extract(dirs, name, prf_name, cipher, key_len, group):
+    samples_dir = next(d for d in dirs if (d / f"{name}.pcapng").exists())
     rlog = parse_log(samples_dir / f"{name}.responder-charon.log")
     ilog = parse_log(samples_dir / f"{name}.initiator-charon.log")
     for label in ("shared Diffie Hellman secret", "SKEYID", "SKEYID_d", "SKEYID_a", "SKEYID_e",
@@ -127,7 +133,7 @@ def extract(samples_dir, name, prf_name, cipher, key_len):
     hfun = HASHES[prf_name]
     ka = one(rlog, "encryption key Ka")
 
-    s = {"name": name, "prf": prf_name, "cipher": cipher, "enc_key_len": key_len,
+    s = {"name": name, "prf": prf_name, "cipher": cipher, "enc_key_len": key_len, "group": group,
          "psk": PSK.hex(), "cky_i": cky_i.hex(), "cky_r": cky_r.hex()}
     found = {}
     enc_msgs = []
@@ -274,13 +280,15 @@ def extract(samples_dir, name, prf_name, cipher, key_len):
 
 
 def main():
-    d = Path(sys.argv[1])
+    d = [Path(a) for a in sys.argv[1:]]
     samples = [
-        extract(d, "mm-psk_aes128-sha1-modp2048_esp-aes128-sha1", "sha1", "aes", 16),
-        extract(d, "am-psk_aes256-sha256-modp2048_esp-aes256gcm16-pfs-modp2048", "sha256", "aes", 32),
+        extract(d, "mm-psk_aes128-sha1-modp2048_esp-aes128-sha1", "sha1", "aes", 16, 14),
+        extract(d, "am-psk_aes256-sha256-modp2048_esp-aes256gcm16-pfs-modp2048", "sha256", "aes", 32, 14),
+        extract(d, "mm-psk_3des-sha1-modp1024_esp-3des-sha1-pfs-modp1024", "sha1", "3des", 24, 2),
     ]
     doc = {
-        "source": "strongSwan 5.9.8 charon <-> charon, IKEv1 PSK 'demo-secret' (shared/peers/samples)",
+        "source": "strongSwan 5.9.8 charon <-> charon, IKEv1 PSK 'demo-secret' (shared/peers/samples and "
+                  "tests/unit/ike_keymat/data/samples)",
         "description": "Inputs and charon's logged outputs of every RFC 2409 key derivation step, extracted "
                        "by extract_charon.py (see its docstring for the cross-checks). Hex strings; MIDs are "
                        "integers. Informational 'rest' bytes are rebuilt Delete payloads (not in the capture) "
