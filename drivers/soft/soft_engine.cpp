@@ -217,6 +217,7 @@ void SoftEngine::process(ipsec::Direction dir, std::span<ipsec::Packet> batch) {
         Work& w = work_[i];
         w.sa = nullptr;
         w.queued = false;
+        w.deferred = PacketStatus::ok;
         pkt.out_len = 0;
         pkt.seq = 0;
         pkt.status = out ? prepare_outbound(pkt, w) : prepare_inbound(pkt, w);

@@ -59,6 +59,10 @@ using SaEntry = ipsec::SaTable<SoftSa>::Entry;
 struct Work {
     SaEntry* sa = nullptr;
     bool queued = false;          // op goes to the provider
+    // Inbound: a verdict reached in prepare that an earlier packet of the
+    // batch could still turn into sa_expired (lengths, buffer, window);
+    // finish_inbound() decides in order.
+    ipsec::PacketStatus deferred = ipsec::PacketStatus::ok;
     CryptoOp op;
     uint64_t seq = 0;
     uint8_t version = 0;          // of the packet whose header is kept/written
@@ -111,6 +115,8 @@ private:
 
     // soft_inbound.cpp
     ipsec::PacketStatus prepare_inbound(ipsec::Packet& pkt, Work& w);
+    ipsec::PacketStatus check_inbound(const ipsec::Packet& pkt, Work& w, const ipsec::IpHeader& ip,
+                                      const ipsec::IpsecLocation& loc);
     void build_inbound_op(const ipsec::Packet& pkt, Work& w);
     ipsec::PacketStatus finish_inbound(ipsec::Packet& pkt, Work& w);
 

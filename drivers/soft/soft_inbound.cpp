@@ -19,6 +19,15 @@ PacketStatus verdict_status(ipsec::ReplayVerdict v) {
     return PacketStatus::malformed;
 }
 
+// RFC 4303 §3.4.3: infer the high bits (ESN), then check the window. `seq`
+// comes in with the received low half and leaves as the full number.
+PacketStatus window_check(const SaEntry& e, uint64_t& seq) {
+    const uint32_t seq_lo = uint32_t(seq);
+    seq = seq_lo;
+    if (e.params.esn && !e.state.window.infer_esn(seq_lo, seq)) return PacketStatus::before_window;
+    return verdict_status(e.state.window.check(seq));
+}
+
 }  // namespace
 
 PacketStatus SoftEngine::prepare_inbound(ipsec::Packet& pkt, Work& w) {
@@ -48,13 +57,29 @@ PacketStatus SoftEngine::prepare_inbound(ipsec::Packet& pkt, Work& w) {
     SoftSa& s = e->state;
     if (p.direction == ipsec::SaDirection::outbound) return PacketStatus::wrong_direction;
     if (s.hard_expired) return PacketStatus::sa_expired;
+    // From here on a failure may still become sa_expired (or another window
+    // verdict) through an earlier packet of this batch: defer it.
+    w.deferred = check_inbound(pkt, w, ip, loc);
+    if (w.deferred == PacketStatus::ok) {
+        build_inbound_op(pkt, w);
+        w.queued = true;
+    }
+    return PacketStatus::ok;
+}
+
+PacketStatus SoftEngine::check_inbound(const ipsec::Packet& pkt, Work& w, const ipsec::IpHeader& ip,
+                                       const ipsec::IpsecLocation& loc) {
+    const ipsec::SaParams& p = w.sa->params;
+    const SoftSa& s = w.sa->state;
+    const uint8_t* sec = pkt.in.data() + loc.offset;
+    const bool esp = p.protocol == ipsec::Protocol::esp;
 
     w.version = ip.version;
     w.total = ip.total_len;
     w.sec_offset = loc.offset;
     w.nh_offset = loc.nh_offset;
     std::size_t seq_at = 0;
-    if (proto == ipsec::Protocol::esp) {
+    if (esp) {
         // The encrypted part must hold at least the trailer and whole blocks.
         std::size_t fixed = ipsec::kEspHeaderLen + s.esp.iv + s.esp.icv;
         std::size_t len = w.total - loc.offset;
@@ -79,14 +104,8 @@ PacketStatus SoftEngine::prepare_inbound(ipsec::Packet& pkt, Work& w) {
     // RFC 4303 §3.4.3: infer the high bits (ESN) and check the window before
     // spending any work on the ICV.
     const uint32_t seq_lo = load_be32(pkt.in.data() + seq_at);
-    uint64_t seq = seq_lo;
-    if (p.esn && !s.window.infer_esn(seq_lo, seq)) return PacketStatus::before_window;
-    PacketStatus st = verdict_status(s.window.check(seq));
-    if (st != PacketStatus::ok) return st;
-    w.seq = seq;
-    build_inbound_op(pkt, w);
-    w.queued = true;
-    return PacketStatus::ok;
+    w.seq = seq_lo;  // finish_inbound() re-infers from the low half
+    return window_check(*w.sa, w.seq);
 }
 
 void SoftEngine::build_inbound_op(const ipsec::Packet& pkt, Work& w) {
@@ -170,22 +189,22 @@ PacketStatus SoftEngine::finish_inbound(ipsec::Packet& pkt, Work& w) {
     SaEntry& e = *w.sa;
     const ipsec::SaParams& p = e.params;
     SoftSa& s = e.state;
-    // Re-check what earlier packets of this batch may have changed.
+    // Re-check, in order, what earlier packets of this batch may have
+    // changed: the hard lifetime, then the window (and the ESN high bits).
     if (s.hard_expired) return PacketStatus::sa_expired;
-    if (p.esn) {
-        uint64_t seq = 0;
-        if (!s.window.infer_esn(uint32_t(w.seq), seq)) return PacketStatus::before_window;
-        if (seq != w.seq) {
-            // The window moved across a 2^32 boundary within this batch: the
-            // ICV input changes with the high bits, so verify again.
-            w.seq = seq;
-            build_inbound_op(pkt, w);
-            CryptoOp* one[] = {&w.op};
-            s.provider->run(one);
-        }
-    }
-    PacketStatus st = verdict_status(s.window.check(w.seq));
+    if (w.deferred == PacketStatus::malformed || w.deferred == PacketStatus::buffer_too_small) return w.deferred;
+    uint64_t seq = w.seq;
+    PacketStatus st = window_check(e, seq);
     if (st != PacketStatus::ok) return st;
+    if (!w.queued || seq != w.seq) {
+        // The window moved within this batch (rare): the verdict or the
+        // inferred high bits changed, and the high bits are ICV input.
+        w.seq = seq;
+        build_inbound_op(pkt, w);
+        w.queued = true;
+        CryptoOp* one[] = {&w.op};
+        s.provider->run(one);
+    }
     if (!w.op.ok) {
         // Never leave unauthenticated plaintext in the caller's buffer.
         std::memset(pkt.out.data(), 0, w.total);

@@ -17,15 +17,19 @@ bool have_ipsecmb() {
 }
 
 std::vector<EngineKind> engine_kinds() {
+    static std::vector<EngineKind> cached;
+    if (!cached.empty()) return cached;
     std::vector<EngineKind> kinds;
     for (const auto& d : drivers::available_drivers()) {
         if (d == "soft") {
             kinds.push_back({d, "openssl"});
             if (have_ipsecmb()) kinds.push_back({d, "ipsec-mb"});
-        } else {
+        } else if (drivers::create_engine(d).ok()) {
+            // Hardware drivers join only where their device is present.
             kinds.push_back({d, ""});
         }
     }
+    cached = kinds;
     return kinds;
 }
 

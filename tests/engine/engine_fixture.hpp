@@ -12,6 +12,11 @@
 #include "host/common/bytes.hpp"
 #include "host/ipsec/engine.hpp"
 
+namespace ikeoff::ipsec {
+// Readable statuses in assertion messages.
+inline void PrintTo(PacketStatus s, std::ostream* os) { *os << to_string(s); }
+}  // namespace ikeoff::ipsec
+
 namespace ikeoff::test {
 
 // One engine configuration under test: a driver, and for soft a provider.
