@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "host/common/log.hpp"
 #include "host/crypto/prf.hpp"
 
 namespace ikeoff::ike {
@@ -192,6 +193,7 @@ Result<SecretBytes> keymat(HashAlg prf, ByteView skeyid_d, std::optional<ByteVie
         k = std::move(next);
     }
     out.resize(len);
+    if (log::enabled(log::kSecret)) log::secret("ike", "KEYMAT for SPI " + to_hex(spi_be), out);
     return out;
 }
 
@@ -226,6 +228,13 @@ Result<Phase1Keymat> Phase1Keymat::derive(const Phase1Input& in) {
     km.skeyid_a_ = std::move(c.a);
     km.skeyid_e_ = std::move(c.e);
     IKEOFF_ASSIGN(km.ka_, phase1_encryption_key(in.prf, km.skeyid_e_, in.enc_key_len));
+    // Level 4 only, with charon's labels, so both sides' logs can be diffed.
+    log::secret("ike", "shared Diffie Hellman secret", in.gxy);
+    log::secret("ike", "SKEYID", km.skeyid_);
+    log::secret("ike", "SKEYID_d", km.skeyid_d_);
+    log::secret("ike", "SKEYID_a", km.skeyid_a_);
+    log::secret("ike", "SKEYID_e", km.skeyid_e_);
+    log::secret("ike", "encryption key Ka", km.ka_);
     return km;
 }
 
