@@ -62,7 +62,11 @@ public:
     // exchange `mid`, i.e. the peer retransmitted a message we processed.
     bool is_retransmission(uint32_t mid, ByteView ciphertext) const;
 
-    // The exchange is over (Quick Mode done, Informational handled).
+    // The exchange is over (Quick Mode done, Informational handled). Call it
+    // only after the retransmission window: the side that sent the last
+    // message (QM3) may still see the peer's previous message again and
+    // needs is_retransmission() to recognise it. The LRU bound forgets
+    // old exchanges anyway.
     void forget(uint32_t mid);
 
     std::size_t block_size() const noexcept { return block_size_; }
