@@ -13,6 +13,7 @@ packages=(
   python3 python3-dev pybind11-dev python3-pytest python3-scapy python3-cryptography
   python3-setuptools python3-pip python3-wheel
   iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins tshark
+  openssl iputils-ping procps util-linux
 )
 
 missing=()
