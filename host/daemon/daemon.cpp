@@ -105,6 +105,10 @@ Status Daemon::start() {
         Sockets::Socket* sp = &s;
         IKEOFF_TRY(loop_.watch(s.udp.fd(), [this, sp] { on_udp_readable(*sp); }));
     }
+    for (auto& r : sockets_->raw_sockets()) {
+        net::RawEspSocket* rp = &r;
+        IKEOFF_TRY(loop_.watch(r.fd(), [this, rp] { on_raw_readable(*rp); }));
+    }
     if (tun_) IKEOFF_TRY(loop_.watch(tun_->fd(), [this] { on_tun_readable(); }));
 
     if (!options_.control_path.empty()) {
@@ -132,6 +136,7 @@ Daemon::~Daemon() {
     if (tun_) loop_.unwatch(tun_->fd());
     if (sockets_) {
         for (auto& s : sockets_->sockets()) loop_.unwatch(s.udp.fd());
+        for (auto& r : sockets_->raw_sockets()) loop_.unwatch(r.fd());
     }
     datapath_.reset();
     sas_.reset();  // removes SAs and their routes while the TUN still exists
@@ -189,6 +194,31 @@ void Daemon::on_udp_readable(Sockets::Socket& s) {
     }
     if (n_esp > 0) {
         datapath_->inbound(std::span<const EspDatagram>(esp, n_esp));
+        drain_engine_events();
+    }
+}
+
+void Daemon::on_raw_readable(net::RawEspSocket& s) {
+    EspDatagram esp[kUdpBurst];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < kUdpBurst; ++i) {
+        MutableByteView slot(rx_arena_.data() + i * kUdpSlot, kUdpSlot);
+        auto r = s.receive(slot);
+        if (!r.ok()) {
+            IKEOFF_LOG(1, "net", r.error().message);
+            break;
+        }
+        if (!r->has_value()) break;
+        const net::RawReceived& got = **r;
+        if (got.esp.size() < net::kEspHeaderSize) {
+            ++sockets_->counters().malformed;
+            continue;
+        }
+        // Ports 0: the data path rebuilds an IP header with protocol 50.
+        esp[n++] = EspDatagram{net::Endpoint{got.local, 0}, net::Endpoint{got.remote, 0}, got.esp};
+    }
+    if (n > 0) {
+        datapath_->inbound(std::span<const EspDatagram>(esp, n));
         drain_engine_events();
     }
 }

@@ -74,6 +74,7 @@ private:
     Status start();
     Status open_tun();
     void on_udp_readable(Sockets::Socket& s);
+    void on_raw_readable(net::RawEspSocket& s);
     void on_tun_readable();
     void drain_engine_events();
     void route_hook(const ipsec::TrafficSelector& ts, bool add);

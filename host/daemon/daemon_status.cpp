@@ -174,7 +174,7 @@ json Daemon::status_json() const {
                         {{"no_policy", d.drop_no_policy},
                          {"bad_packet", d.drop_bad_packet},
                          {"too_big", d.drop_too_big},
-                         {"not_encapsulated", d.drop_not_encapsulated},
+                         {"no_transport", d.drop_no_transport},
                          {"send", d.drop_send},
                          {"inbound_policy", d.drop_inbound_policy},
                          {"tun_write", d.drop_tun_write},

@@ -18,11 +18,13 @@ uint16_t ipv4_header_checksum(const uint8_t* h) {
 
 }  // namespace
 
-std::size_t build_udp_ip_header(const net::Endpoint& src, const net::Endpoint& dst, std::size_t payload_len,
-                                MutableByteView out) {
+std::size_t build_outer_header(const net::Endpoint& src, const net::Endpoint& dst, std::size_t payload_len,
+                               MutableByteView out) {
     if (out.size() < 48 || src.addr.family() != dst.addr.family()) return 0;
     uint8_t* h = out.data();
-    std::size_t udp_len = 8 + payload_len;
+    bool udp = src.port != 0 || dst.port != 0;
+    uint8_t proto = udp ? 17 : 50;
+    std::size_t udp_len = (udp ? 8 : 0) + payload_len;
     std::size_t ip_len;
     if (src.addr.is_v4()) {
         if (20 + udp_len > 0xffff) return 0;
@@ -30,7 +32,7 @@ std::size_t build_udp_ip_header(const net::Endpoint& src, const net::Endpoint& d
         h[0] = 0x45;
         store_be16(h + 2, static_cast<uint16_t>(20 + udp_len));
         h[8] = 64;  // TTL
-        h[9] = 17;  // UDP
+        h[9] = proto;
         std::memcpy(h + 12, src.addr.data(), 4);
         std::memcpy(h + 16, dst.addr.data(), 4);
         store_be16(h + 10, ipv4_header_checksum(h));
@@ -40,7 +42,7 @@ std::size_t build_udp_ip_header(const net::Endpoint& src, const net::Endpoint& d
         std::memset(h, 0, 40);
         h[0] = 0x60;
         store_be16(h + 4, static_cast<uint16_t>(udp_len));
-        h[6] = 17;
+        h[6] = proto;
         h[7] = 64;
         std::memcpy(h + 8, src.addr.data(), 16);
         std::memcpy(h + 24, dst.addr.data(), 16);
@@ -48,6 +50,7 @@ std::size_t build_udp_ip_header(const net::Endpoint& src, const net::Endpoint& d
     } else {
         return 0;
     }
+    if (!udp) return ip_len;
     uint8_t* u = h + ip_len;
     store_be16(u, src.port);
     store_be16(u + 2, dst.port);
@@ -118,8 +121,8 @@ void DataPath::outbound_batch(std::span<const ByteView> packets) {
     }
 }
 
-// Takes the engine's [outer IP][UDP][ESP] apart and sends the ESP part from
-// our NAT-T socket: the kernel builds the IP and UDP headers itself.
+// Takes the engine's [outer IP][UDP][ESP] (or [outer IP][ESP]) apart and
+// sends the ESP part: the kernel builds the IP and UDP headers itself.
 void DataPath::emit(const ipsec::Packet& p) {
     ByteView out(p.out.data(), p.out_len);
     std::size_t ip_len = 0;
@@ -136,15 +139,19 @@ void DataPath::emit(const ipsec::Packet& p) {
         src = IpAddress::v6(&out[8]);
         dst = IpAddress::v6(&out[24]);
     }
-    if (proto != 17 || out.size() < ip_len + 8) {
-        // Raw ESP/AH (IP protocol 50/51) would need a raw socket; SAs from
-        // IKE with NAT-T and manual SAs with "encap" are always UDP.
-        ++counters_.drop_not_encapsulated;
+    uint16_t sport = 0, dport = 0;
+    std::size_t hdr = ip_len;
+    if (proto == 17 && out.size() >= ip_len + 8) {
+        sport = load_be16(&out[ip_len]);
+        dport = load_be16(&out[ip_len + 2]);
+        hdr += 8;
+    } else if (proto != 50) {
+        // AH (51) would need a raw socket of its own; the daemon negotiates
+        // ESP only for now, so this is a counted drop, not a silent one.
+        ++counters_.drop_no_transport;
         return;
     }
-    uint16_t sport = load_be16(&out[ip_len]);
-    uint16_t dport = load_be16(&out[ip_len + 2]);
-    auto sent = send_(src, sport, net::Endpoint{dst, dport}, out.subspan(ip_len + 8));
+    auto sent = send_(src, sport, net::Endpoint{dst, dport}, out.subspan(hdr));
     if (!sent.ok()) {
         ++counters_.drop_send;
         IKEOFF_LOG(2, "esp", "send failed: " << sent.error().message);
@@ -163,7 +170,7 @@ void DataPath::inbound_batch(std::span<const EspDatagram> datagrams) {
             ++counters_.drop_too_big;
             continue;
         }
-        std::size_t hdr = build_udp_ip_header(d.remote, d.local, d.esp.size(), MutableByteView(in, 48));
+        std::size_t hdr = build_outer_header(d.remote, d.local, d.esp.size(), MutableByteView(in, 48));
         if (hdr == 0) {
             ++counters_.drop_bad_packet;
             continue;

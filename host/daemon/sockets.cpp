@@ -1,5 +1,7 @@
 #include "host/daemon/sockets.hpp"
 
+#include <algorithm>
+
 #include "host/common/log.hpp"
 #include "host/net/nat_t.hpp"
 
@@ -26,6 +28,17 @@ Result<std::unique_ptr<Sockets>> Sockets::open(const SocketOptions& options) {
         }
     } else {
         for (const auto& a : options.listen) IKEOFF_TRY(bind_pair(a.family(), a));
+    }
+    for (auto family : {IpAddress::Family::v4, IpAddress::Family::v6}) {
+        bool wanted = std::any_of(s->sockets_.begin(), s->sockets_.end(),
+                                  [&](const Socket& k) { return k.udp.family() == family; });
+        if (!wanted) continue;
+        auto raw = net::RawEspSocket::open(family);
+        if (raw.ok()) {
+            s->raw_.push_back(std::move(*raw));
+        } else {
+            IKEOFF_LOG(1, "net", raw.error().message << ": only UDP-encapsulated ESP will carry traffic");
+        }
     }
     return s;
 }
@@ -72,6 +85,12 @@ Status Sockets::send(const ike::Datagram& d) {
 }
 
 Status Sockets::send_esp(const IpAddress& src, uint16_t src_port, const net::Endpoint& dst, ByteView esp) {
+    if (src_port == 0 && dst.port == 0) {
+        for (auto& r : raw_) {
+            if (r.family() == dst.addr.family()) return r.send(src, dst.addr, esp);
+        }
+        return Error{Errc::unsupported, "no raw ESP socket for " + dst.addr.to_string()};
+    }
     Socket* k = pick(src_port, src, dst.addr.family());
     if (k == nullptr || !k->natt) {
         net::Endpoint from{src, src_port};

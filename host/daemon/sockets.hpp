@@ -14,6 +14,7 @@
 
 #include "host/common/result.hpp"
 #include "host/ike/transport.hpp"
+#include "host/net/raw_esp_socket.hpp"
 #include "host/net/udp_socket.hpp"
 
 namespace ikeoff::daemon {
@@ -46,10 +47,14 @@ public:
 
     // ike::Transport
     Status send(const ike::Datagram& d) override;
-    // An ESP-in-UDP packet (no marker) from our NAT-T socket.
+    // An ESP-in-UDP packet (no marker) from our NAT-T socket, or with both
+    // ports 0 an unencapsulated ESP packet (IP protocol 50).
     Status send_esp(const IpAddress& src, uint16_t src_port, const net::Endpoint& dst, ByteView esp);
 
     std::vector<Socket>& sockets() noexcept { return sockets_; }
+    // Raw protocol-50 sockets (one per family that could be opened; none
+    // without CAP_NET_RAW, and then only UDP-encapsulated SAs carry traffic).
+    std::vector<net::RawEspSocket>& raw_sockets() noexcept { return raw_; }
     std::vector<net::Endpoint> endpoints() const;
     uint16_t ike_port() const noexcept { return ike_port_; }
     uint16_t natt_port() const noexcept { return natt_port_; }
@@ -60,6 +65,7 @@ private:
     Socket* pick(uint16_t local_port, const IpAddress& local_addr, IpAddress::Family family);
 
     std::vector<Socket> sockets_;
+    std::vector<net::RawEspSocket> raw_;
     uint16_t ike_port_ = ike::kIkePort;
     uint16_t natt_port_ = ike::kNatTPort;
     SocketCounters counters_;

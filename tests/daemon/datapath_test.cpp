@@ -201,20 +201,29 @@ TEST(DataPath, InnerPacketOutsideTheSelectorsIsDroppedAfterDecryption) {
     EXPECT_EQ(b.dp->counters().drop_inbound_policy, 1u);
 }
 
-TEST(DataPath, SaWithoutUdpEncapsulationCannotBeSent) {
-    Side a;
+TEST(DataPath, SaWithoutUdpEncapsulationSendsAndReceivesPlainEsp) {
+    Side a, b;
     a.add_pair(0xb2000, 0xa2000, "192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", /*encap=*/false);
+    b.add_pair(0xa2000, 0xb2000, "192.0.2.2", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24", /*encap=*/false);
     Bytes ping = icmp_packet("10.1.0.5", "10.2.0.7", 1);
     ByteView out[] = {ping};
     a.dp->outbound(out);
-    EXPECT_TRUE(a.sent.empty());
-    EXPECT_EQ(a.dp->counters().drop_not_encapsulated, 1u);
+    ASSERT_EQ(a.sent.size(), 1u);
+    // Ports 0: IP protocol 50, no UDP header in front of the SPI.
+    EXPECT_EQ(a.sent[0].sport, 0);
+    EXPECT_EQ(a.sent[0].dst, (net::Endpoint{ip("192.0.2.2"), 0}));
+    EXPECT_EQ(load_be32(a.sent[0].esp.data()), 0xa2000u);
+    EspDatagram in[] = {EspDatagram{net::Endpoint{ip("192.0.2.2"), 0}, net::Endpoint{ip("192.0.2.1"), 0},
+                                    a.sent[0].esp}};
+    b.dp->inbound(in);
+    ASSERT_EQ(b.delivered.size(), 1u);
+    EXPECT_EQ(b.delivered[0], ping);
 }
 
 TEST(DataPath, BuildsOuterHeadersForBothFamilies) {
     uint8_t h[48];
     net::Endpoint s4{ip("192.0.2.1"), 4500}, d4{ip("192.0.2.2"), 1234};
-    ASSERT_EQ(build_udp_ip_header(s4, d4, 100, h), 28u);
+    ASSERT_EQ(build_outer_header(s4, d4, 100, h), 28u);
     EXPECT_EQ(h[0], 0x45);
     EXPECT_EQ(load_be16(h + 2), 128);
     EXPECT_EQ(h[9], 17);
@@ -228,14 +237,24 @@ TEST(DataPath, BuildsOuterHeadersForBothFamilies) {
     EXPECT_EQ(sum, 0xffffu);
 
     net::Endpoint s6{ip("2001:db8::1"), 4500}, d6{ip("2001:db8::2"), 4500};
-    ASSERT_EQ(build_udp_ip_header(s6, d6, 100, h), 48u);
+    ASSERT_EQ(build_outer_header(s6, d6, 100, h), 48u);
     EXPECT_EQ(h[0] >> 4, 6);
     EXPECT_EQ(load_be16(h + 4), 108);
     EXPECT_EQ(h[6], 17);
 
-    EXPECT_EQ(build_udp_ip_header(s4, d6, 100, h), 0u);      // mixed families
-    EXPECT_EQ(build_udp_ip_header(s4, d4, 65530, h), 0u);    // too long for IPv4
-    EXPECT_EQ(build_udp_ip_header(s4, d4, 1, MutableByteView(h, 20)), 0u);  // buffer too small
+    EXPECT_EQ(build_outer_header(s4, d6, 100, h), 0u);      // mixed families
+    EXPECT_EQ(build_outer_header(s4, d4, 65530, h), 0u);    // too long for IPv4
+    EXPECT_EQ(build_outer_header(s4, d4, 1, MutableByteView(h, 20)), 0u);  // buffer too small
+
+    // No ports: plain ESP, IP protocol 50, no UDP header.
+    net::Endpoint r4{ip("192.0.2.1"), 0}, q4{ip("192.0.2.2"), 0};
+    ASSERT_EQ(build_outer_header(r4, q4, 100, h), 20u);
+    EXPECT_EQ(h[9], 50);
+    EXPECT_EQ(load_be16(h + 2), 120);
+    net::Endpoint r6{ip("2001:db8::1"), 0}, q6{ip("2001:db8::2"), 0};
+    ASSERT_EQ(build_outer_header(r6, q6, 100, h), 40u);
+    EXPECT_EQ(h[6], 50);
+    EXPECT_EQ(load_be16(h + 4), 100);
 }
 
 }  // namespace

@@ -19,8 +19,10 @@ EMPTY_CONFIG = "# no IKE connections: manual SAs only\n"
 EMPTY_SECRETS = "# none\n"
 
 ALGS = {
-    "gcm": dict(enc="aes128gcm16", enc_key="11" * 20, integ=None, integ_key=None),
-    "cbc-sha1": dict(enc="aes128", enc_key="22" * 16, integ="sha1", integ_key="33" * 20),
+    "gcm": dict(enc="aes128gcm16", enc_key="11" * 20, integ=None, integ_key=None, encap=True),
+    "cbc-sha1": dict(enc="aes128", enc_key="22" * 16, integ="sha1", integ_key="33" * 20, encap=True),
+    # No NAT, no UDP: ESP as IP protocol 50 through the raw sockets.
+    "gcm-plain-esp": dict(enc="aes256gcm16", enc_key="44" * 36, integ=None, integ_key=None, encap=False),
 }
 
 
@@ -28,7 +30,7 @@ def sa_json(spi, src, dst, alg, salt):
     a = ALGS[alg]
     j = {"spi": f"0x{spi:08x}", "src": src, "dst": dst, "enc": a["enc"],
          # different keys per direction, as IKE would make them
-         "enc_key": a["enc_key"][:-2] + f"{salt:02x}", "encap": True}
+         "enc_key": a["enc_key"][:-2] + f"{salt:02x}", "encap": a["encap"]}
     if a["integ"]:
         j.update(integ=a["integ"], integ_key=a["integ_key"][:-2] + f"{salt:02x}")
     return j
@@ -89,13 +91,15 @@ def test_traffic_crosses_the_tunnel(pair, daemons, alg):
     assert (ia["spi_out"], ia["spi_in"]) == (ib["spi_in"], ib["spi_out"]) == ("0x00001001", "0x00002001")
     assert ia["out"]["packets"] == ib["in"]["packets"] == 7
     assert ia["in"]["packets"] == ib["out"]["packets"] == 7
-    assert ia["enc"] == ALGS[alg]["enc"] and ia["encap"] == {"sport": 4500, "dport": 4500}
+    assert ia["enc"] == ALGS[alg]["enc"]
+    assert ia["encap"] == ({"sport": 4500, "dport": 4500} if ALGS[alg]["encap"] else None)
     assert sa["datapath"]["esp_out"] == 7 and sa["datapath"]["tun_out"] == 7
     assert ia["manual"] is True
 
     text = a.ctl("status")
     assert text.returncode == 0
-    assert "m #1: INSTALLED (manual keys), ESP in UDP 4500->4500" in text.stdout, text.stdout
+    shown = "ESP in UDP 4500->4500, tunnel" if ALGS[alg]["encap"] else "ESP, tunnel"
+    assert f"m #1: INSTALLED (manual keys), {shown}, SPIs 00002001_i 00001001_o" in text.stdout, text.stdout
 
     # Removing the SA on one side stops the traffic.
     assert a.request({"cmd": "manual-sa-del", "name": "m"})["ok"]
@@ -150,3 +154,40 @@ def test_engine_choice_and_startup_errors(pair, workdir):
 
     usage = run("--secrets", workdir / "e.secrets")
     assert usage.returncode == 2 and "--config" in usage.stderr
+
+
+def test_ikeoffctl_exit_statuses_and_listen(pair, workdir):
+    conf = (f"conn home\n    keyexchange=ikev1\n    left={pair.ip_a}\n    right={pair.ip_b}\n"
+            "    leftsubnet=10.77.1.0/24\n    rightsubnet=10.77.2.0/24\n    authby=secret\n    auto=add\n")
+    d = Ikeoffd(pair.a, workdir / "d", conf, f'{pair.ip_a} {pair.ip_b} : PSK "x"\n', log_level=1,
+                listen=pair.ip_a)
+    try:
+        d.start()
+        st = d.status()
+        assert st["daemon"]["listening"] == [f"{pair.ip_a}:500", f"{pair.ip_a}:4500"]
+
+        r = d.ctl("status")
+        assert r.returncode == 0 and "Connections (1):" in r.stdout and "home: 10.77.0.1...10.77.0.2" in r.stdout
+
+        # Nobody answers on the other side: `up` fails with a reason (what
+        # the reason is depends on the IKE engine: timeout, or unsupported
+        # while there is none), exit status 1, one line on stderr.
+        r = d.ctl("up", "home", "--timeout", "1")
+        assert r.returncode == 1, r
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("ikeoffctl: up home failed: "), r.stderr
+
+        r = d.ctl("up", "nope")
+        assert r.returncode == 1 and "not-found" in r.stderr
+
+        r = d.ctl("down", "home")
+        assert r.returncode == 0 and r.stdout.strip() == "home: down"
+
+        assert d.ctl("up").returncode == 2                     # CONN missing
+        assert d.ctl("up", "home", "--timeout", "0").returncode == 2
+        assert d.ctl("status", "--bogus").returncode == 2
+    finally:
+        d.stop()
+    r = subprocess.run([binary("ikeoffctl"), "--control", str(workdir / "gone.ctl"), "status"], capture_output=True,
+                       text=True, timeout=10)
+    assert r.returncode == 3 and "is ikeoffd running" in r.stderr
