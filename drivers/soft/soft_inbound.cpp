@@ -122,7 +122,9 @@ void SoftEngine::build_inbound_op(const ipsec::Packet& pkt, Work& w) {
         // fields and the ICV field zeroed; finish_inbound() restores them.
         uint8_t* o = pkt.out.data();
         std::memcpy(o, pkt.in.data(), w.total);
-        std::memset(o + w.sec_offset + ipsec::kAhFixedLen, 0, w.body - ipsec::kAhFixedLen);
+        // Only the ICV itself: the padding after it is covered as received
+        // (RFC 4302 §3.3.3.2.1).
+        std::memset(o + w.sec_offset + ipsec::kAhFixedLen, 0, ipsec::icv_bytes(p.integ));
         ipsec::zero_mutable_fields(o, w.version, w.sec_offset);
         op.auth[0] = {o, w.total};
         if (p.esn) op.auth[1] = {w.seq_hi.data(), 4};

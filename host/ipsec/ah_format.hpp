@@ -3,7 +3,8 @@
 //   [next header 1][payload len 1][reserved 2][SPI 4][seq low 32 bits 4][ICV + padding]
 //
 // The ICV covers the IP header with its mutable fields zeroed, the AH header
-// with the ICV field zeroed, and everything after it (RFC 4302 §3.3.3.1).
+// with the ICV zeroed (its padding octets are covered as they are), and
+// everything after it (RFC 4302 §3.3.3.1, §3.3.3.2.1).
 #pragma once
 
 #include <cstddef>

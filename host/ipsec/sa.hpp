@@ -29,7 +29,9 @@
 //  * AH (RFC 4302): ICV over the packet with mutable fields zeroed (IPv4 TOS,
 //    flags+offset, TTL, checksum; IPv6 traffic class, flow label, hop limit,
 //    mutable options), ICV padded to 32 bits (IPv4) / 64 bits (IPv6), ESN high
-//    bits appended to the ICV input when esn is set.
+//    bits appended to the ICV input when esn is set. The padding octets are
+//    zero and, unlike the ICV itself, are not zeroed for the computation: they
+//    are covered as sent/received (RFC 4302 §3.3.3.2.1; Linux does the same).
 //
 // Inbound processing order (RFC 4303 §3.4): look up SPI, infer ESN high bits
 // (App. A2), check the replay window, verify the ICV, then advance the window
