@@ -183,7 +183,7 @@ void FpgaEngine::stage(ipsec::Direction dir, std::span<ipsec::Packet> batch, std
         if (pkt.status != PacketStatus::ok) return;
     }
     st.sa = e;
-    if (pkt.in.size() > contract::kMaxPacketBytes) {
+    if (pkt.in.size() > (out ? contract::kMaxPacketBytes : contract::kMaxOutBytes)) {
         pkt.status = PacketStatus::unsupported;  // larger than the kernels' jumbo-frame buffers
         st.host = true;
         return;

@@ -11,7 +11,8 @@
 //   card:  everything else in engine.hpp's order - direction, lifetime,
 //          packet checks, sequence numbers, ESN, replay window, crypto,
 //          padding, lifetime accounting, per-SA drop counters.
-// Packets larger than contract::kMaxPacketBytes (9216) are refused with
+// Outbound packets larger than contract::kMaxPacketBytes (9216) and inbound
+// ones larger than contract::kMaxOutBytes (9344) are refused with
 // `unsupported` before reaching the card.
 #pragma once
 

@@ -67,11 +67,13 @@ static inline void ah_decap_packet(contract::SaRow& row, const uint8_t* in, uint
     r.status = in_replay_check(row, load_be32(ah + 8), f.seq);
     if (r.status != contract::kStOk) return;
 
-    // RFC 4302 §3.4.3: recompute over a copy with mutable fields and the ICV zeroed.
+    // RFC 4302 §3.4.3: recompute over a copy with mutable fields and the ICV
+    // zeroed. Only the ICV itself: its padding is covered as received
+    // (§3.3.3.2.1: "These padding bytes are included in the ICV calculation").
     copy_bytes(out, in, f.ip.total_len);
 AH_IN_ZERO_ICV:
-    for (uint32_t i = 12; i < 64; ++i)
-        if (i < f.body) out[f.loc.offset + i] = 0;
+    for (uint32_t i = 0; i < kMaxIcvBytes; ++i)
+        if (i < c.icv_len) out[f.loc.offset + 12 + i] = 0;
     ah_zero_mutable(out, f.ip.version, f.loc.offset, true);
     uint8_t seq_hi[4];
     store_be32(seq_hi, uint32_t(f.seq >> 32));

@@ -131,7 +131,8 @@ RUN_JOBS:
         x.r.events = 0;
         x.r.seq = 0;
         x.r.spi = 0;
-        if (j.d.op != path_op(path) || j.d.in_len > kMaxInBytes) {
+        const uint32_t in_limit = inbound ? kMaxInBytes : contract::kMaxPacketBytes;
+        if (j.d.op != path_op(path) || j.d.in_len > in_limit) {
             x.r.status = contract::kStUnsupported;
         } else if (j.d.sa_slot >= num_sa) {
             x.r.status = contract::kStUnknownSpi;

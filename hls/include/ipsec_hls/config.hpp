@@ -9,8 +9,9 @@
 
 namespace ipsec_hls {
 
-// Packet bytes: input and output local buffers.
-static constexpr uint32_t kMaxInBytes = contract::kMaxPacketBytes;
+// Packet bytes: input and output local buffers (an inbound packet may be as
+// long as the longest outbound result).
+static constexpr uint32_t kMaxInBytes = contract::kMaxOutBytes;
 static constexpr uint32_t kMaxOutBytes = contract::kMaxOutBytes;
 // 16-octet blocks in the largest output packet.
 static constexpr uint32_t kMaxBlocks16 = (kMaxOutBytes + 15) / 16;

@@ -25,18 +25,21 @@
 namespace ipsec_hls {
 namespace contract {
 
-// Version of every layout in this file. Bump on any change.
-static constexpr uint32_t kContractAbi = 1;
+// Version of every layout and limit in this file. Bump on any change.
+// 2: inbound packets may be up to kMaxOutBytes (what an outbound packet of
+//    kMaxPacketBytes grows to), was kMaxPacketBytes.
+static constexpr uint32_t kContractAbi = 2;
 // SaRow::cfg.magic of an occupied row; a free row has magic 0.
 static constexpr uint32_t kSaRowMagic = 0x53414b31u;  // "SAK1"
 
 // ---- limits -----------------------------------------------------------------
 
-// Largest packet a kernel accepts on input (jumbo frame). Larger packets are
-// refused by the host with status `unsupported` before reaching the card.
+// Largest inner (plaintext) packet, i.e. outbound input (jumbo frame).
 static constexpr uint32_t kMaxPacketBytes = 9216;
 // Worst-case growth of an outbound packet (== ikeoff::ipsec::kMaxOverhead).
 static constexpr uint32_t kMaxOverheadBytes = 128;
+// Largest ESP/AH packet: outbound output and inbound input. Larger packets
+// are refused by the host with status `unsupported` before reaching the card.
 static constexpr uint32_t kMaxOutBytes = kMaxPacketBytes + kMaxOverheadBytes;
 // Descriptors per kernel call, and SA slots per table.
 static constexpr uint32_t kMaxBatch = 8192;
@@ -212,7 +215,7 @@ static_assert(offsetof(SaDynamic, replay_ring) == 256, "SaDynamic offsets");
 struct PacketDesc {
     // request (host -> kernel)
     uint32_t in_off;     // multiple of kBufferAlign
-    uint32_t in_len;     // <= kMaxPacketBytes
+    uint32_t in_len;     // <= kMaxPacketBytes outbound, <= kMaxOutBytes inbound
     uint32_t out_off;    // multiple of kBufferAlign
     uint32_t out_cap;    // octets the caller can take (the kernel never writes past it)
     uint32_t sa_slot;    // SA-table row index
