@@ -3,6 +3,9 @@
 #include "drivers/csim/csim_engine.hpp"
 #include "drivers/soft/soft_engine.hpp"
 #include "host/common/log.hpp"
+#ifdef IKEOFF_HAVE_XRT
+#include "drivers/xrt/xrt_engine.hpp"
+#endif
 
 namespace ikeoff::drivers {
 
@@ -17,6 +20,9 @@ struct DriverEntry {
 // initializers) so a static link can never silently drop one.
 std::vector<DriverEntry> builtin_drivers() {
     std::vector<DriverEntry> d;
+#ifdef IKEOFF_HAVE_XRT
+    d.push_back({"xrt", [](const EngineOptions& o) { return xrt_drv::make_xrt_engine(o); }});
+#endif
     d.push_back({"csim", [](const EngineOptions& o) { return csim::make_csim_engine(o); }});
     d.push_back({"soft", [](const EngineOptions& o) { return soft::make_soft_engine(o); }});
     return d;

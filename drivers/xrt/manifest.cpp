@@ -146,8 +146,16 @@ Result<fs::path> find_manifest(const std::string& explicit_path) {
                      "); build one with `make -C hw PLATFORM=...` or pass --manifest/--xclbin"};
 }
 
+std::string board_of(const std::string& platform) {
+    // Vitis platform names are <vendor>_<board>_<shell...>.
+    auto a = platform.find('_');
+    if (a == std::string::npos) return {};
+    auto b = platform.find('_', a + 1);
+    return platform.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+}
+
 Result<BitstreamEntry> select_bitstream(const Manifest& m, const std::string& target,
-                                        const std::optional<std::string>& platform, const fs::path& xclbin) {
+                                        const std::optional<std::string>& device_name, const fs::path& xclbin) {
     std::string where = m.path.empty() ? std::string("manifest") : m.path.string();
     if (m.example)
         return Error{Errc::invalid_argument,
@@ -162,11 +170,19 @@ Result<BitstreamEntry> select_bitstream(const Manifest& m, const std::string& ta
     }
     std::vector<const BitstreamEntry*> fit;
     for (const auto& e : m.bitstreams)
-        if (e.target == target && (!platform || e.platform == *platform)) fit.push_back(&e);
+        if (e.target == target) fit.push_back(&e);
+    if (fit.size() > 1 && device_name) {
+        std::vector<const BitstreamEntry*> on_board;
+        for (const auto* e : fit) {
+            std::string board = board_of(e->platform);
+            if (e->platform == *device_name || (!board.empty() && device_name->find("_" + board + "_") != std::string::npos))
+                on_board.push_back(e);
+        }
+        fit = on_board;
+    }
     if (fit.size() == 1) return *fit.front();
-    std::string want = "target " + target + (platform ? ", platform " + *platform : std::string());
-    if (fit.empty())
-        return Error{Errc::not_found, "xrt: " + where + " has no bitstream for " + want};
+    std::string want = "target " + target + (device_name ? " on card " + *device_name : std::string());
+    if (fit.empty()) return Error{Errc::not_found, "xrt: " + where + " has no bitstream for " + want};
     std::string names;
     for (const auto* e : fit) names += (names.empty() ? "" : ", ") + e->name;
     return Error{Errc::invalid_argument,

@@ -58,11 +58,17 @@ std::vector<std::filesystem::path> manifest_candidates(const std::string& explic
 Result<std::filesystem::path> find_manifest(const std::string& explicit_path);
 
 // The entry to load: `xclbin` (when non-empty) must be one the manifest
-// describes; otherwise entries are filtered by target and, when known, by
-// platform, and exactly one may remain.
+// describes; otherwise entries are filtered by target and, when several
+// remain and the card's name is known (`device_name`, XRT's VBNV of the
+// shell), by board: an entry fits when its platform equals the name or its
+// board token ("u250" in "xilinx_u250_gen3x16_...") appears in it. Exactly
+// one entry may remain.
 Result<BitstreamEntry> select_bitstream(const Manifest& m, const std::string& target,
-                                        const std::optional<std::string>& platform,
+                                        const std::optional<std::string>& device_name,
                                         const std::filesystem::path& xclbin = {});
+
+// "u250" for "xilinx_u250_gen3x16_xdma_4_1_202210_1" (empty if no such token).
+std::string board_of(const std::string& platform);
 
 // Lowercase hex SHA-256 of a file.
 Result<std::string> sha256_file(const std::filesystem::path& path);

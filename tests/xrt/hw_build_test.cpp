@@ -17,6 +17,7 @@
 
 #include "ipsec_hls/contract.hpp"
 #include "tests/xrt/link_config.hpp"
+#include "tests/xrt/scratch.hpp"
 
 namespace ikeoff::test_xrt {
 namespace {
@@ -70,9 +71,8 @@ int find_line(const std::vector<std::string>& lines, std::initializer_list<std::
     return -1;
 }
 
-fs::path scratch(const std::string& name) {
-    fs::path d = fs::path(IKEOFF_BINARY_DIR) / "tests" / "xrt-scratch" / name;
-    fs::remove_all(d);
+fs::path scratch(const std::string& tag) {
+    fs::path d = test_xrt::scratch_dir(tag);
     return d;
 }
 

@@ -12,15 +12,15 @@
 #include "drivers/xrt/manifest.hpp"
 #include "ipsec_hls/contract.hpp"
 #include "tests/xrt/contract_xclbin.hpp"
+#include "tests/xrt/scratch.hpp"
 
 namespace ikeoff::drivers::xrt_manifest {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path scratch(const std::string& name) {
-    fs::path d = fs::path(IKEOFF_BINARY_DIR) / "tests" / "xrt-scratch" / name;
-    fs::remove_all(d);
+fs::path scratch(const std::string& tag) {
+    fs::path d = test_xrt::scratch_dir(tag);
     fs::create_directories(d);
     return d;
 }
@@ -108,22 +108,24 @@ TEST(Manifest, CommittedExampleParsesButIsRefused) {
     EXPECT_NE(sel.error().message.find("example manifest"), std::string::npos) << sel.error().message;
 }
 
-TEST(Manifest, SelectsByTargetAndPlatform) {
-    auto m = parse_manifest(doc({entry("u250hw", "hw", "p250"), entry("u250emu", "hw_emu", "p250"),
-                                 entry("u280hw", "hw", "p280")})
+TEST(Manifest, SelectsByTargetThenBoard) {
+    auto m = parse_manifest(doc({entry("u250hw", "hw", "xilinx_u250_gen3x16_xdma_4_1_202210_1"),
+                                 entry("u250emu", "hw_emu", "xilinx_u250_gen3x16_xdma_4_1_202210_1"),
+                                 entry("u280hw", "hw", "xilinx_u280_gen3x16_xdma_1_202211_1")})
                                 .dump(),
                             "/b");
     ASSERT_TRUE(m.ok());
     auto emu = select_bitstream(*m, "hw_emu", std::nullopt);
     ASSERT_TRUE(emu.ok()) << emu.error().message;
     EXPECT_EQ(emu->name, "u250emu");
-    auto p280 = select_bitstream(*m, "hw", std::string("p280"));
-    ASSERT_TRUE(p280.ok());
-    EXPECT_EQ(p280->name, "u280hw");
+    // XRT names the card by its shell, which differs from the platform name.
+    auto on280 = select_bitstream(*m, "hw", std::string("xilinx_u280_gen3x16_xdma_base_1"));
+    ASSERT_TRUE(on280.ok()) << on280.error().message;
+    EXPECT_EQ(on280->name, "u280hw");
     auto ambiguous = select_bitstream(*m, "hw", std::nullopt);
     ASSERT_FALSE(ambiguous.ok());
     EXPECT_NE(ambiguous.error().message.find("u250hw, u280hw"), std::string::npos) << ambiguous.error().message;
-    auto none = select_bitstream(*m, "hw", std::string("p55c"));
+    auto none = select_bitstream(*m, "hw", std::string("xilinx_u55c_gen3x16_xdma_base_3"));
     ASSERT_FALSE(none.ok());
     EXPECT_EQ(none.error().code, Errc::not_found);
     auto named = select_bitstream(*m, "hw", std::nullopt, "/b/./u280hw.xclbin");
@@ -132,6 +134,8 @@ TEST(Manifest, SelectsByTargetAndPlatform) {
     auto stranger = select_bitstream(*m, "hw", std::nullopt, "/elsewhere/u280hw.xclbin");
     ASSERT_FALSE(stranger.ok());
     EXPECT_NE(stranger.error().message.find("cannot be checked"), std::string::npos);
+    EXPECT_EQ(board_of("xilinx_u55c_gen3x16_xdma_3_202210_1"), "u55c");
+    EXPECT_EQ(board_of("nounderscore"), "");
 }
 
 TEST(Manifest, SearchOrderExplicitThenEnvironment) {

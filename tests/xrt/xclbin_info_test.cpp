@@ -14,6 +14,7 @@
 #include "drivers/xrt/xclbin_info.hpp"
 #include "ipsec_hls/contract.hpp"
 #include "tests/xrt/contract_xclbin.hpp"
+#include "tests/xrt/scratch.hpp"
 
 namespace ikeoff::drivers::xrt_info {
 namespace {
@@ -21,9 +22,8 @@ namespace fs = std::filesystem;
 namespace contract = ipsec_hls::contract;
 using test_xrt::source_dir;
 
-fs::path scratch(const std::string& name) {
-    fs::path d = fs::path(IKEOFF_BINARY_DIR) / "tests" / "xrt-scratch" / name;
-    fs::remove_all(d);
+fs::path scratch(const std::string& tag) {
+    fs::path d = test_xrt::scratch_dir(tag);
     fs::create_directories(d);
     return d;
 }
