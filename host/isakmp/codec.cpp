@@ -127,17 +127,14 @@ CodecResult<ParsedChain> parse_chain(ByteView body, PayloadType first, const Cha
         Payload p;
         p.type = type;
         bool opaque = std::find(opts.opaque.begin(), opts.opaque.end(), type) != opts.opaque.end();
-        if (opaque) {
-            p.body = OpaquePayload{Bytes(payload_body.begin(), payload_body.end())};
-        } else {
-            auto parsed = parse_payload_body(type, payload_body);
-            if (!parsed.ok()) {
-                CodecError e = std::move(parsed).error();
-                e.message = where + ": " + e.message;
-                return e;
-            }
-            p.body = std::move(parsed).value();
+        auto parsed = opaque ? parse_as<OpaquePayload>(payload_body)
+                             : parse_payload_body(type, payload_body);
+        if (!parsed.ok()) {
+            CodecError e = std::move(parsed).error();
+            e.message = where + ": " + e.message;
+            return e;
         }
+        p.body = std::move(parsed).value();
         p.raw.assign(payload_body.begin(), payload_body.end());
         p.offset = start;
         p.size = length;

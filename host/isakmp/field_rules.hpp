@@ -50,6 +50,10 @@ template <typename T>
 struct IntRef {
     uint32_t (*get)(const T&) = nullptr;
     void (*set)(T&, uint32_t) = nullptr;
+    // Set by int_ref(). well_formed() tests this flag rather than the
+    // pointers: GCC cannot compare a lambda's function pointer with null in
+    // a constant expression once sanitizers are on.
+    bool bound = false;
 };
 
 namespace detail {
@@ -64,6 +68,7 @@ constexpr auto int_ref() {
     return IntRef<C>{
         [](const C& o) -> uint32_t { return static_cast<uint32_t>(o.*Member); },
         [](C& o, uint32_t v) { o.*Member = static_cast<M>(v); },
+        true,
     };
 }
 
@@ -103,7 +108,7 @@ constexpr bool well_formed(const FieldRule<T> (&rules)[N]) {
         bool last = i + 1 == N;
         switch (r.kind) {
             case Field::u8: case Field::u16: case Field::u32:
-                if (!r.integer.get || !r.integer.set) return false;
+                if (!r.integer.bound) return false;
                 break;
             case Field::reserved8: case Field::reserved16:
                 break;

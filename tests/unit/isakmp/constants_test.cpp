@@ -4,8 +4,7 @@
 #include <set>
 #include <sstream>
 
-#include "host/isakmp/attributes.hpp"
-#include "host/isakmp/constants.hpp"
+#include "host/isakmp/isakmp.hpp"  // the umbrella header must stand alone
 
 namespace ikeoff::isakmp {
 namespace {

@@ -1,0 +1,10 @@
+// libFuzzer target: see isakmp_fuzz_driver.hpp (body).
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/isakmp_fuzz_driver.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (!ikeoff::isakmp::fuzz::body(ikeoff::ByteView(data, size)).invariants_hold) __builtin_trap();
+    return 0;
+}
