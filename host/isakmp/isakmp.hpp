@@ -54,6 +54,11 @@
 // ID/NONCE/KE/CERT bodies opaque, chain_options() keeps them as
 // OpaquePayload, and parse_payload_body(type, plaintext) parses them after
 // RSA/Ke_i decryption. Build outgoing ones as Payload(type, OpaquePayload{ct}).
+// A responder receiving Aggressive Mode message 1 learns the auth method
+// only from the (cleartext) SA in that same message: parse once with the
+// revised-public-key opaque set (or the plain one when policy has no
+// public-key modes), read the SA, then re-parse with the right table.
+// Parsing is pure, so the second pass costs only time.
 #pragma once
 
 #include "host/isakmp/attributes.hpp"
