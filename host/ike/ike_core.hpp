@@ -21,8 +21,11 @@
 // IkeContext itself; the daemon's instance is only valid during the
 // create_ike_core() call).
 //
-// Tests run two IkeCores against each other in one process with a
-// MemoryLink (transport.hpp), ManualTimers and a recording SaSink.
+// Tests run two IkeCores against each other in one process: a MemoryLink
+// (transport.hpp) between them, ManualTimers for virtual time, and as SaSink
+// either daemon::SaManager over a soft engine and an Spd (host/daemon/
+// sa_manager.hpp: the SAs really land in an engine and can carry packets) or
+// a test double that records installs.
 #pragma once
 
 #include <cstdint>

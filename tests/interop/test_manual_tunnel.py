@@ -45,9 +45,10 @@ def pair():
 
 
 @pytest.fixture
-def daemons(pair, workdir):
-    a = Ikeoffd(pair.a, workdir / "a", EMPTY_CONFIG, EMPTY_SECRETS, log_level=2)
-    b = Ikeoffd(pair.b, workdir / "b", EMPTY_CONFIG, EMPTY_SECRETS, log_level=2)
+def daemons(pair, workdir, request):
+    engine = getattr(request, "param", "soft")
+    a = Ikeoffd(pair.a, workdir / "a", EMPTY_CONFIG, EMPTY_SECRETS, log_level=2, engine=engine)
+    b = Ikeoffd(pair.b, workdir / "b", EMPTY_CONFIG, EMPTY_SECRETS, log_level=2, engine=engine)
     try:
         a.start()
         b.start()
@@ -104,6 +105,18 @@ def test_traffic_crosses_the_tunnel(pair, daemons, alg):
     # Removing the SA on one side stops the traffic.
     assert a.request({"cmd": "manual-sa-del", "name": "m"})["ok"]
     assert pair.ping(pair.a, pair.lan_ip_a, pair.lan_ip_b, count=1) == 0
+
+
+@pytest.mark.parametrize("daemons", ["csim"], indirect=True)
+def test_csim_engine_carries_the_same_traffic(pair, daemons):
+    # The daemon holds an Engine&; the HLS kernels in C simulation behind it
+    # must carry the tunnel exactly as the soft driver does.
+    a, b = daemons
+    assert a.status()["daemon"]["engine"] == "csim"
+    install(pair, a, b, "gcm")
+    assert pair.ping(pair.a, pair.lan_ip_a, pair.lan_ip_b, count=3) == 3
+    (sa,) = b.status()["ipsec_sas"]
+    assert sa["in"]["packets"] == 3 and sa["out"]["packets"] == 3
 
 
 def test_keepalives_are_ignored_and_forged_esp_is_dropped(pair, daemons):
