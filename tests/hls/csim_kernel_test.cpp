@@ -15,6 +15,7 @@
 #include "drivers/registry.hpp"
 #include "host/ipsec/ip_packet.hpp"
 #include "ipsec_hls/kernels.hpp"
+#include "ipsec_hls/perf_model.hpp"
 
 namespace ikeoff::hls_test {
 namespace {
@@ -271,6 +272,44 @@ TEST(CsimEngine, ConcurrentBatchesFromSeveralThreads) {
     auto c = e->counters();
     EXPECT_EQ(c.packets, uint64_t(2 * kThreads * kRounds * kBatch));
     EXPECT_EQ(c.by_status[0], c.packets);
+}
+
+}  // namespace
+}  // namespace ikeoff::hls_test
+
+namespace ikeoff::hls_test {
+namespace {
+
+namespace model = ipsec_hls::model;
+
+model::PacketShape shape(uint8_t enc, uint8_t integ, bool out, uint32_t len) {
+    model::PacketShape p{};
+    p.protocol = contract::kProtoEsp;
+    p.enc_alg = enc;
+    p.integ_alg = integ;
+    p.outbound = out;
+    p.in_len = len;
+    p.out_len = len + 60;
+    p.sa_switch = false;
+    return p;
+}
+
+TEST(PerfModel, GcmStreamsOneBlockPerClock) {
+    // 1420 + 60 octets = 93 blocks of 16: fixed cost plus one clock per block.
+    auto p = shape(contract::kEncAesGcm16, contract::kIntegNone, true, 1420);
+    EXPECT_EQ(model::packet_cycles(p, 1, 1), model::kPacketOverheadCycles + 93);
+    p.sa_switch = true;
+    EXPECT_EQ(model::packet_cycles(p, 1, 1), model::kPacketOverheadCycles + 93 + model::kSaRowFetchCycles);
+}
+
+TEST(PerfModel, CbcEncryptIsSerialUnlessPacketsInterleave) {
+    auto enc = shape(contract::kEncAesCbc, contract::kIntegNone, true, 1420);
+    auto dec = shape(contract::kEncAesCbc, contract::kIntegNone, false, 1420);
+    const uint64_t alone = model::packet_cycles(enc, 1, 1) - model::kPacketOverheadCycles;
+    const uint64_t full = model::packet_cycles(enc, model::kAesDepth, 1) - model::kPacketOverheadCycles;
+    EXPECT_EQ(alone, 93u * model::kAesDepth);
+    EXPECT_EQ(full, 93u);
+    EXPECT_EQ(model::packet_cycles(dec, 1, 1) - model::kPacketOverheadCycles, 93u);  // decryption never waits
 }
 
 }  // namespace
