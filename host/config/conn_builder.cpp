@@ -17,6 +17,7 @@ struct Build {
     std::array<Endpoint, 2> ends;            // as written: left, right
     std::array<bool, 2> host_set{false, false};
     std::optional<bool> pfs_setting;
+    std::array<std::optional<AuthMethod>, 2> side_auth;   // leftauth/rightauth
     bool ike_set = false, esp_set = false, ah_set = false;
     std::map<std::string, SourceLoc> loc;    // key -> where its value came from
     const LoadOptions* opts = nullptr;
@@ -227,6 +228,15 @@ void on_sendcert(Build& b, Side s, const ConfEntry& e) {
     else b.fail(e, "'" + v + "' is not a sendcert policy (ifasked, always|yes, never|no)");
 }
 
+// strongSwan's per-side leftauth/rightauth. IKEv1 authenticates both peers
+// with the one method of the transform, so both must agree (checked later).
+void on_side_auth(Build& b, Side s, const ConfEntry& e) {
+    const std::string& v = e.value;
+    if (v == "psk" || v == "secret") b.side_auth[s] = AuthMethod::psk;
+    else if (v == "pubkey" || v == "rsa" || v == "rsasig") b.side_auth[s] = AuthMethod::rsa_sig;
+    else b.fail(e, "'" + v + "' is not supported (psk or pubkey; or use authby=)");
+}
+
 void on_ikeport(Build& b, Side s, const ConfEntry& e) {
     uint64_t v = 0;
     if (take(b, e, parse_uint(e.value, 1, 65535), v)) b.ends[s].ikeport = static_cast<uint16_t>(v);
@@ -277,7 +287,7 @@ constexpr std::array<ConnKey, 29> kConnKeys{{
     {"replay_window", on_replay_window},
 }};
 
-constexpr std::array<SideKey, 7> kSideKeys{{
+constexpr std::array<SideKey, 8> kSideKeys{{
     {"", on_host},
     {"subnet", on_subnet},
     {"id", on_id},
@@ -285,6 +295,7 @@ constexpr std::array<SideKey, 7> kSideKeys{{
     {"cert", on_cert},
     {"sendcert", on_sendcert},
     {"ikeport", on_ikeport},
+    {"auth", on_side_auth},
 }};
 
 // strongSwan keys we recognise but do not implement: a clearer error than "unknown".
@@ -293,9 +304,9 @@ constexpr std::array<std::string_view, 24> kUnsupportedKeys{{
     "installpolicy", "mark", "mark_in", "mark_out", "reqid", "tfc", "modeconfig", "xauth", "xauth_identity",
     "mediation", "mediated_by", "me_peerid", "ikedscp", "sha256_96", "leftsourceip", "rightsourceip",
 }};
-constexpr std::array<std::string_view, 12> kUnsupportedSideSuffixes{{
-    "sourceip", "updown", "firewall", "hostaccess", "allowany", "groups", "nexthop", "rsasigkey", "auth",
-    "auth2", "ca", "dns",
+constexpr std::array<std::string_view, 11> kUnsupportedSideSuffixes{{
+    "sourceip", "updown", "firewall", "hostaccess", "allowany", "groups", "nexthop", "rsasigkey", "auth2", "ca",
+    "dns",
 }};
 
 std::optional<std::pair<Side, std::string_view>> split_side(std::string_view key) {
@@ -575,6 +586,19 @@ Connection build_connection(const ConfSection& section, const ResolvedKeys& keys
             if (it == keys.end()) continue;
             b.loc[name] = it->second->where;
             if (!it->second->value.empty()) k.fn(b, s, *it->second);
+        }
+    }
+    for (Side s : {kLeft, kRight}) {
+        if (!b.side_auth[s]) continue;
+        std::string key = s == kLeft ? "leftauth" : "rightauth";
+        auto other = b.side_auth[s == kLeft ? kRight : kLeft];
+        if (other && *other != *b.side_auth[s]) {
+            b.fail_at("rightauth", "rightauth: IKEv1 authenticates both peers with one method; leftauth and "
+                                   "rightauth must agree");
+        } else if (b.has("authby") && keys.at("authby")->value != "" && b.conn.auth != *b.side_auth[s]) {
+            b.fail_at(key, key + ": contradicts authby=" + keys.at("authby")->value);
+        } else {
+            b.conn.auth = *b.side_auth[s];
         }
     }
     // Value errors make the cross-key checks below unreliable; report those first.

@@ -18,6 +18,8 @@
 //                              dsssig|dss: DSS signatures (RFC 2409 §5.1);
 //                              rsaencryption|rsaenc: public key encryption (§5.2);
 //                              rsaencryption-revised|rsaencrev: revised mode (§5.3)
+//   leftauth, rightauth        psk|secret or pubkey|rsa|rsasig (strongSwan style);
+//                              IKEv1 uses one method, so both (and authby) must agree
 //   ike, esp, ah               proposals, see ike_proposal.hpp, child_proposal.hpp;
 //                              with ah= only AH is negotiated, with esp= and ah=
 //                              an AH+ESP bundle, otherwise ESP

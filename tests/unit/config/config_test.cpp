@@ -305,6 +305,19 @@ TEST(Config, WholeConnectionChecks) {
               "ipsec.conf:6: conn 'c': keylife: is an alias of lifetime; give only one");
 }
 
+TEST(Config, LeftauthAndRightauthMustAgree) {
+    auto cfg = load_ok({"conn c", "  auto=add", "  right=10.0.0.2", "  leftauth=psk", "  rightauth=psk"});
+    EXPECT_EQ(cfg.connections.at(0).auth, AuthMethod::psk);
+    EXPECT_EQ(load_error({"conn c", "  auto=add", "  right=10.0.0.2", "  leftauth=psk", "  rightauth=pubkey"}),
+              "ipsec.conf:5: conn 'c': rightauth: IKEv1 authenticates both peers with one method; leftauth and "
+              "rightauth must agree");
+    EXPECT_EQ(load_error({"conn c", "  auto=add", "  right=10.0.0.2", "  authby=secret", "  leftauth=pubkey",
+                          "  leftcert=x.pem"}),
+              "ipsec.conf:5: conn 'c': leftauth: contradicts authby=secret");
+    EXPECT_EQ(load_error({"conn c", "  auto=add", "  right=10.0.0.2", "  leftauth=eap"}),
+              "ipsec.conf:4: conn 'c': leftauth: 'eap' is not supported (psk or pubkey; or use authby=)");
+}
+
 TEST(Config, WeakAlgorithmsLoadWithWeakalgs) {
     auto cfg = load_ok({"conn c", "  auto=add", "  right=10.0.0.2", "  authby=secret", "  weakalgs=yes",
                         "  ike=des-md5-modp768!", "  esp=3des-md5!"});
