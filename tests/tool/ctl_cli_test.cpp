@@ -344,6 +344,77 @@ TEST_F(Cli, DropsAreCountedAndExitOne) {
     EXPECT_EQ(json::parse(u.out)["status"]["unknown-spi"], 6);
 }
 
+TEST_F(Cli, LifetimesStopTrafficAndReportEvents) {
+    auto j = gcm_sa();
+    j["soft"] = {{"packets", 2}};
+    j["hard"] = {{"packets", 3}};
+    auto sa = write_sa(j);
+    auto in = write_plain("in.pcap", 5);
+    auto r = run({"esp", "encap", "--sa", sa, "--in", in, "--out", path("enc.pcap"), "--json", "--batch", "1"});
+    EXPECT_EQ(r.code, 1) << r.err;
+    auto s = json::parse(r.out);
+    EXPECT_EQ(s["status"]["ok"], 3);
+    EXPECT_EQ(s["status"]["sa-expired"], 2);
+    ASSERT_EQ(s["events"].size(), 2u) << s.dump();
+    EXPECT_EQ(s["events"][0]["kind"], "soft-expired");
+    EXPECT_EQ(s["events"][0]["by"], "packets");
+    EXPECT_EQ(s["events"][1]["kind"], "hard-expired");
+    EXPECT_EQ(s["events"][1]["spi"], "0x1234abcd");
+    EXPECT_EQ(records(path("enc.pcap")).size(), 3u);
+    auto text = run({"esp", "encap", "--sa", sa, "--in", in, "--out", path("enc2.pcap")});
+    EXPECT_NE(text.out.find("event    hard-expired on spi 0x1234abcd (packets)"), std::string::npos) << text.out;
+}
+
+TEST_F(Cli, EthernetWithNonIpFramesAndIpv6Tunnel) {
+    // IPv4 inner packets over an IPv6 tunnel in Ethernet frames, with an ARP
+    // frame that must be counted as skipped.
+    auto j = gcm_sa();
+    j["src"] = "2001:db8::1";
+    j["dst"] = "2001:db8::2";
+    auto sa = write_sa(j);
+    auto plain = records(write_plain("raw.pcap", 4));
+    auto in = path("eth.pcap");
+    {
+        auto w = pcap::Writer::create(in, pcap::LinkType::ethernet);
+        ASSERT_TRUE(w.ok());
+        Bytes hdr = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00};
+        for (std::size_t i = 0; i < plain.size(); ++i) {
+            Bytes f = hdr;
+            f.insert(f.end(), plain[i].begin(), plain[i].end());
+            ASSERT_TRUE(w->write(f, 1, 0).ok());
+            if (i == 1) {
+                Bytes arp = hdr;
+                arp[12] = 0x08;
+                arp[13] = 0x06;
+                arp.resize(42, 0);
+                ASSERT_TRUE(w->write(arp, 1, 0).ok());
+            }
+        }
+        ASSERT_TRUE(w->close().ok());
+    }
+    auto e = run({"esp", "encap", "--sa", sa, "--in", in, "--out", path("enc.pcap"), "--json"});
+    ASSERT_EQ(e.code, 0) << e.err;
+    auto s = json::parse(e.out);
+    EXPECT_EQ(s["input"]["frames"], 5);
+    EXPECT_EQ(s["input"]["non_ip"], 1);
+    EXPECT_EQ(s["input"]["link_type"], "ethernet");
+    auto esp = records(path("enc.pcap"));
+    ASSERT_EQ(esp.size(), 4u);
+    for (const auto& f : esp) {
+        EXPECT_EQ(load_be16(f.data() + 12), 0x86dd);  // EtherType follows the outer IPv6 header
+        EXPECT_EQ(f[14] >> 4, 6);
+        EXPECT_EQ(f[14 + 6], 50);                     // next header ESP
+    }
+    auto d = run({"esp", "decap", "--sa", sa, "--in", path("enc.pcap"), "--out", path("dec.pcap")});
+    ASSERT_EQ(d.code, 0) << d.err;
+    auto back = records(path("dec.pcap"));
+    ASSERT_EQ(back.size(), 4u);
+    for (std::size_t i = 0; i < back.size(); ++i) {
+        EXPECT_EQ(load_be16(back[i].data() + 12), 0x0800);
+        EXPECT_EQ(Bytes(back[i].begin() + 14, back[i].end()), plain[i]);
+    }
+}
+
 TEST_F(Cli, GarbageRecordsAreCountedNotFatal) {
     auto bad = path("garbage.pcap");
     {
