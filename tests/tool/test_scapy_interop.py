@@ -20,6 +20,8 @@ Notes on scapy 2.5 (read from scapy/layers/ipsec.py):
   * It pads to lcm(block size, 4) with 1, 2, 3, ... like our engine.
   * Transport-mode decrypt rebuilds the IP header (protocol/next header,
     length, checksum); tunnel-mode decrypt returns the inner packet.
+  * AH: scapy zeroes the mutable IPv4/IPv6 fields itself (RFC 4302 §3.3.3),
+    so AH is cross-checked both ways too.
   * ESN only reaches the AES-GCM AAD; scapy leaves the ESN high bits out of
     HMAC for ESP, so ESN is cross-checked with GCM only.
   * With nat_t_header, scapy serialises the UDP header before the ESP payload
@@ -39,7 +41,7 @@ import pytest
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest
-from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw, raw
 
@@ -285,6 +287,58 @@ def test_scapy_encrypts_then_decap(tmp_path, case):
     rc, summary, out = run_ctl(tmp_path, case, "decap", esp)
     assert rc == 0, summary
     assert summary["status"]["ok"] == len(plain), summary["status"]
+    assert out == plain
+
+
+# ---- AH (RFC 4302): scapy zeroes the mutable fields itself ----------------------------
+
+AH_ALGOS = [("sha1", 20, "HMAC-SHA1-96"), ("sha256", 32, "SHA2-256-128"),
+            ("sha384", 48, "SHA2-384-192"), ("sha512", 64, "SHA2-512-256")]
+AH_CASES = [pytest.param(integ, layout, id="ah-%s-%s" % (integ[0], layout[0]))
+            for integ in AH_ALGOS for layout in LAYOUTS if not layout[4]]
+
+
+def ah_setup(integ, layout):
+    (name, key_len, scapy_name), (_, mode, inner, outer, _) = integ, layout
+    k = key(key_len, 0x80)
+    j = {"spi": "0x%08x" % SPI, "protocol": "ah", "mode": mode, "integ": name, "integ_key": k.hex()}
+    tunnel_header = None
+    if mode == "tunnel":
+        j["src"], j["dst"] = OUTER[outer]
+        tunnel_header = IP(src=j["src"], dst=j["dst"]) if outer == 4 else IPv6(src=j["src"], dst=j["dst"])
+
+    def scapy_sa():
+        return SecurityAssociation(AH, spi=SPI, auth_algo=scapy_name, auth_key=k, tunnel_header=tunnel_header)
+    return j, scapy_sa, inner_packets(inner)
+
+
+def run_ctl_json(tmp_path, sa_json, direction, frames):
+    (tmp_path / "sa.json").write_text(json.dumps(sa_json))
+    in_path, out_path = tmp_path / "in.pcap", tmp_path / "out.pcap"
+    write_pcap(in_path, frames)
+    rc, summary = ikeoffctl("esp", direction, "--sa", str(tmp_path / "sa.json"), "--in", str(in_path),
+                            "--out", str(out_path), "--engine", ENGINE)
+    return rc, summary, read_pcap(out_path)[1]
+
+
+@pytest.mark.parametrize("integ,layout", AH_CASES)
+def test_ah_encap_then_scapy_verifies(tmp_path, integ, layout):
+    sa_json, scapy_sa, plain = ah_setup(integ, layout)
+    rc, summary, out = run_ctl_json(tmp_path, sa_json, "encap", plain)
+    assert rc == 0 and len(out) == len(plain), summary
+    for i, (orig, ah_bytes) in enumerate(zip(plain, out)):
+        pkt = dissect_ip(ah_bytes)
+        assert pkt.haslayer(AH) and pkt[AH].spi == SPI and pkt[AH].seq == i + 1
+        assert raw(scapy_sa().decrypt(pkt)) == orig, "packet %d" % i  # decrypt() verifies the ICV
+
+
+@pytest.mark.parametrize("integ,layout", AH_CASES)
+def test_scapy_ah_then_decap(tmp_path, integ, layout):
+    sa_json, scapy_sa, plain = ah_setup(integ, layout)
+    sa = scapy_sa()
+    ah = [raw(sa.encrypt(dissect_ip(p), seq_num=i + 1)) for i, p in enumerate(plain)]
+    rc, summary, out = run_ctl_json(tmp_path, sa_json, "decap", ah)
+    assert rc == 0 and summary["status"]["ok"] == len(plain), summary["status"]
     assert out == plain
 
 
