@@ -83,13 +83,15 @@ Result<std::string> make_private_root(const fs::path& libdir) {
 
 Result<std::string> do_ensure_xilinx_xrt() {
     if (std::string cur = env_or_empty("XILINX_XRT"); !cur.empty()) return cur;
-    std::error_code ec;
+    // XRT loads its shims from $XILINX_XRT/lib, so that must be where the
+    // libxrt_coreutil this process runs came from: mixing installations
+    // would load shims of another XRT version.
+    IKEOFF_ASSIGN(fs::path libdir, xrt_library_dir());
     std::string chosen;
-    if (fs::is_directory("/opt/xilinx/xrt/lib", ec)) {
-        chosen = "/opt/xilinx/xrt";
+    if (libdir.filename() == "lib") {
+        chosen = libdir.parent_path().string();  // /opt/xilinx/xrt/lib, /usr/lib, ...
     } else {
-        IKEOFF_ASSIGN(fs::path libdir, xrt_library_dir());
-        IKEOFF_ASSIGN(chosen, make_private_root(libdir));
+        IKEOFF_ASSIGN(chosen, make_private_root(libdir));  // Debian: /usr/lib/<triplet>
     }
     // Only this driver calls XRT, and it does so after this point; overwrite=0
     // keeps a value a concurrent caller might have set meanwhile.

@@ -25,10 +25,12 @@ EmulationMode emulation_mode();
 const char* to_string(EmulationMode m);
 
 // Makes sure XILINX_XRT names a directory whose lib/ holds XRT's libraries.
-// Order: an existing $XILINX_XRT is respected; else /opt/xilinx/xrt when it
-// exists; else a private directory (/tmp/ikeoffload-xrt-<uid>, owned by us,
-// mode 0700) whose `lib` is a symlink to the directory libxrt_coreutil was
-// loaded from. Returns the value XILINX_XRT holds afterwards.
+// An existing $XILINX_XRT is respected. Otherwise, with libxrt_coreutil
+// loaded from <root>/lib (/opt/xilinx/xrt/lib for Xilinx's packages),
+// XILINX_XRT=<root>; with Debian's multiarch layout, a private directory
+// (/tmp/ikeoffload-xrt-<uid>, owned by us, mode 0700) whose `lib` is a
+// symlink to the directory libxrt_coreutil was loaded from. Returns the value
+// XILINX_XRT holds afterwards.
 Result<std::string> ensure_xilinx_xrt();
 
 // Opens device `index`. With no emulation mode, a machine without an Alveo
