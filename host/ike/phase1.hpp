@@ -1,0 +1,91 @@
+// What Main Mode and Aggressive Mode share (RFC 2409 §5): the phase-1 SA
+// payload, Diffie-Hellman and nonces, identities, key derivation and the
+// HASH_I/HASH_R inputs. Like strongSwan's phase1.c: the exchanges decide
+// when, this file knows how.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "host/common/bytes.hpp"
+#include "host/common/result.hpp"
+#include "host/config/connection.hpp"
+#include "host/config/identity.hpp"
+#include "host/crypto/cipher.hpp"
+#include "host/crypto/dh.hpp"
+#include "host/ike/auth/authenticator.hpp"
+#include "host/ike/ike_sa.hpp"
+#include "host/ike/proposal_select.hpp"
+#include "host/ike/task.hpp"
+#include "host/isakmp/payloads.hpp"
+
+namespace ikeoff::ike {
+
+crypto::CipherAlg cipher_alg(config::IkeCipher c);
+
+// One ISAKMP transform with the Oakley attributes of RFC 2409 Appendix A,
+// in the order strongSwan uses (cipher, key length, hash, group, auth,
+// life type, life duration).
+isakmp::Transform encode_phase1_transform(const config::IkeTransform& t, uint8_t number);
+// The initiator's SA: one ISAKMP proposal with every transform we offer.
+isakmp::SaPayload phase1_offer(const std::vector<config::IkeTransform>& offer);
+// The responder's SA: the proposal holding transform `flat_index` (as
+// phase1_offer_from() numbers them), with only that transform, echoed as
+// received (RFC 2408 §4.2).
+Result<isakmp::SaPayload> phase1_answer(const isakmp::SaPayload& offered, std::size_t flat_index);
+
+// The identity as an ID payload body. Phase 1 IDs carry protocol and port
+// zero (RFC 2407 §4.6.2 allows zero or UDP/500).
+isakmp::IdPayload id_payload_of(const config::Identity& id);
+
+class Phase1 {
+public:
+    Phase1(IsakmpSa& sa, TaskEnv& env) : sa_(sa), env_(env) {}
+
+    // Our identity: leftid=, else our address.
+    config::Identity local_identity() const;
+    // Who we require the peer to be: rightid= (%any accepts anyone whom
+    // the authentication method vouches for).
+    config::Identity required_remote() const;
+    // The peer's identity to look secrets up with before its ID payload
+    // arrived (Main Mode responder): rightid= if set, else its address.
+    config::Identity remote_lookup_identity() const;
+
+    // The authenticator for sa.conn (PSK lookup etc.).
+    Status prepare_auth(const config::Identity& remote);
+    Authenticator& auth() { return *auth_; }
+    bool has_auth() const noexcept { return auth_ != nullptr; }
+
+    // Our KE value for sa.proposal's group, and a fresh nonce (RFC 2409 §5).
+    Status create_dh();
+    Result<Bytes> create_nonce();
+
+    // g^xy from the peer's KE, then SKEYID, SKEYID_d/a/e and Ka (keymat_v1),
+    // and the phase-1 cipher with its first IV; stored in the SA.
+    // Needs ni, nr, gxi, gxr, cookies and (for PSK) the authenticator.
+    Status derive_keys(ByteView peer_ke);
+
+    // HASH_I / HASH_R over what was exchanged (RFC 2409 §5).
+    Result<Bytes> hash_i() const;
+    Result<Bytes> hash_r() const;
+
+    // The peer's ID payload as an identity, if rightid= allows it (the
+    // caller records it once authentication succeeded).
+    isakmp::CodecResult<config::Identity> check_peer_id(const isakmp::IdPayload& id) const;
+
+    // Exchanged values, kept for the hashes (public, like the payloads).
+    Bytes sai_b;           // the initiator's SA payload body
+    Bytes ni, nr;          // nonce bodies
+    Bytes gxi, gxr;        // KE bodies
+    Bytes idii_b, idir_b;  // ID payload bodies
+    std::vector<config::IkeTransform> offered;  // initiator: what we proposed
+
+private:
+    IsakmpSa& sa_;
+    TaskEnv& env_;
+    std::optional<crypto::DhKeyExchange> dh_;
+    std::unique_ptr<Authenticator> auth_;
+};
+
+}  // namespace ikeoff::ike
