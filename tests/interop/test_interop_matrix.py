@@ -111,7 +111,9 @@ def swan_peer(pair, cell, pki):
     if cell["auth"] == "mm-rsa":
         cert, key = pki.host("strongswan", pair.ip_a)
         extra = dict(auth="pubkey", cert=str(cert), key=str(key), cacert=str(pki.ca))
-    return SwanPeer(pair.ip_a, pair.ip_b, "10.77.1.0/24", "10.77.2.0/24", ike=cell["ike"] + "!", esp=esp + "!",
+    # swanctl.conf proposals take no trailing '!' (that is ipsec.conf
+    # syntax); a swanctl proposal list is exact by itself.
+    return SwanPeer(pair.ip_a, pair.ip_b, "10.77.1.0/24", "10.77.2.0/24", ike=cell["ike"], esp=esp,
                     aggressive=cell["auth"] == "am-psk", psk=PSK, **extra)
 
 
