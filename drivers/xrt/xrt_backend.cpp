@@ -127,6 +127,7 @@ Status XrtBackend::ensure(GrowBuffer& b, std::size_t need) {
 }
 
 Status XrtBackend::run(const fpga::KernelCall& call) {
+    IKEOFF_ENSURE(failed_.empty(), Errc::state_error, failed_);
     IKEOFF_ENSURE(call.kernel < contract::kKernelCount, Errc::internal, "xrt: unknown kernel index");
     IKEOFF_ENSURE(call.desc.size() <= contract::kMaxBatch, Errc::internal, "xrt: batch larger than kMaxBatch");
     IKEOFF_ENSURE(call.num_sa <= table_rows_, Errc::internal, "xrt: num_sa beyond the SA table");
@@ -177,8 +178,15 @@ Status XrtBackend::launch(KernelSlot& k, const fpga::KernelCall& call) {
         // hw_emu simulates the RTL: far slower than any sensible timeout.
         state = s_.emulation == "hw_emu" ? k.run.wait() : k.run.wait(std::chrono::milliseconds(10000));
     }));
-    IKEOFF_ENSURE(state == ERT_CMD_STATE_COMPLETED, Errc::timeout,
-                  "xrt: " + k.name + " did not complete (command state " + std::to_string(int(state)) + ")");
+    if (state != ERT_CMD_STATE_COMPLETED) {
+        // The card may still be writing this kernel's buffers (and the SA
+        // table): abort the command and take the engine out of service
+        // rather than hand those buffers to the next batch.
+        if (state == ERT_CMD_STATE_TIMEOUT) (void)guarded("aborting " + k.name, [&] { k.run.abort(); });
+        failed_ = "xrt: " + k.name + " did not complete (command state " + std::to_string(int(state)) +
+                  "); the engine is out of service";
+        return Error{Errc::timeout, failed_};
+    }
 
     return guarded("reading " + k.name + " results", [&] {
         if (desc_bytes) k.desc.bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, desc_bytes, 0);

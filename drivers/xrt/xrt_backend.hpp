@@ -71,6 +71,7 @@ private:
     BackendSetup s_;
     xrt::bo table_;
     uint32_t table_rows_ = 0;
+    std::string failed_;  // set when a kernel did not complete: no further runs
 };
 
 }  // namespace ikeoff::drivers::xrt_drv
