@@ -51,7 +51,8 @@ struct Segment {
 //   1. CBC with derive_iv: iv[0..iv_len) = first iv_len octets of
 //      AES-128-ECB(iv_key, 0^64 || be64(iv_seq)).
 //   2. cipher: the concatenation of `in` segments -> `out` (contiguous,
-//      out_len octets). AES-CBC/3DES-CBC use `iv`; AES-GCM uses `iv` as the
+//      out_len octets; a segment may already sit at its own place in `out`,
+//      as the ESP trailer does). AES-CBC/3DES-CBC use `iv`; AES-GCM uses `iv` as the
 //      nonce (normally salt || explicit IV) and `auth` as AAD.
 //   3. ICV: GCM tag over AAD + ciphertext; GMAC tag with `auth` as AAD and no
 //      plaintext; HMAC over the `auth` segments (which may point at `out`:
@@ -77,6 +78,33 @@ struct CryptoOp {
     const uint8_t* expected_tag = nullptr;   // open: the received ICV
     std::size_t tag_len = 0;
     bool ok = false;
+
+    // Back to the defaults, field by field (cheaper per packet than
+    // assigning a temporary).
+    void reset() {
+        sa = nullptr;
+        encrypt = true;
+        derive_iv = false;
+        iv_seq = 0;
+        iv = nullptr;
+        iv_len = 0;
+        // Member by member: a chained assignment here compiles to a store
+        // followed by a wider reload, which stalls store forwarding.
+        for (Segment& s : in) {
+            s.data = nullptr;
+            s.len = 0;
+        }
+        out = nullptr;
+        out_len = 0;
+        for (Segment& s : auth) {
+            s.data = nullptr;
+            s.len = 0;
+        }
+        tag = nullptr;
+        expected_tag = nullptr;
+        tag_len = 0;
+        ok = false;
+    }
 };
 
 class CryptoProvider {
@@ -91,9 +119,18 @@ public:
 
     virtual Result<std::unique_ptr<SaCrypto>> make_sa(const KeySpec& keys) = 0;
 
+    // Whether ops of this SA run faster in batches (multi-buffer lanes)
+    // than one at a time.
+    virtual bool batches(const SaCrypto& sa) const = 0;
+
     // Runs every op; all of them must use SaCrypto objects made by this
     // provider. Not thread-safe: the engine calls it under its lock.
     virtual void run(std::span<CryptoOp* const> ops) = 0;
+    // The same for one op, without the batch bookkeeping.
+    virtual void run_one(CryptoOp& op) {
+        CryptoOp* one[] = {&op};
+        run(one);
+    }
 };
 
 Result<std::unique_ptr<CryptoProvider>> make_openssl_provider();

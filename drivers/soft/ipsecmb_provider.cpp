@@ -20,7 +20,9 @@
 #include <intel-ipsec-mb.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
+#include <new>
 #include <vector>
 
 namespace ikeoff::drivers::soft {
@@ -56,7 +58,10 @@ struct alignas(64) MbSa final : SaCrypto {
     IMB_HASH_ALG hash = IMB_AUTH_NULL;
     std::size_t digest_len = 0;
     SecretBytes hmac_key;  // only for empty messages, which the library refuses
+    bool aead = false;
+    std::size_t max_tag = 0;  // ICV octets the algorithm can produce
     // GCM/GMAC entry points for this key size.
+    aes_gcm_enc_dec_t gcm_enc_oneshot = nullptr, gcm_dec_oneshot = nullptr;
     aes_gcm_init_var_iv_t gcm_init = nullptr;
     GcmUpdate gcm_enc = nullptr, gcm_dec = nullptr;
     GcmFinalize gcm_enc_final = nullptr, gcm_dec_final = nullptr;
@@ -118,6 +123,11 @@ Status self_test(CryptoProvider& mb);
 class IpsecMbProvider final : public CryptoProvider {
 public:
     static Result<std::unique_ptr<CryptoProvider>> create();
+    ~IpsecMbProvider() override {
+        // The scratch held plaintext; the context a keystream block.
+        secure_zero(&gcm_ctx_, sizeof gcm_ctx_);
+        if (scratch_) secure_zero(scratch_.get(), scratch_size_);
+    }
 
     std::string_view name() const override { return "ipsec-mb"; }
     std::string description() const override {
@@ -125,7 +135,14 @@ public:
     }
     bool supports(EncAlg, IntegAlg) const override { return true; }
     Result<std::unique_ptr<SaCrypto>> make_sa(const KeySpec& k) override;
+    // GCM/GMAC run one at a time anyway; CBC and HMAC fill lanes.
+    bool batches(const SaCrypto& sa) const override { return !static_cast<const MbSa&>(sa).aead; }
     void run(std::span<CryptoOp* const> ops) override;
+    void run_one(CryptoOp& op) override {
+        const auto& sa = static_cast<const MbSa&>(*op.sa);
+        if (!sa.aead) return CryptoProvider::run_one(op);
+        op.ok = gcm_op(sa, op, one_);
+    }
 
 private:
     const char* arch_name() const {
@@ -139,7 +156,7 @@ private:
         }
     }
     Status hmac_pads(MbSa& sa, ByteView key);
-    void gcm_op(const MbSa& sa, CryptoOp& op, OpState& st);
+    bool gcm_op(const MbSa& sa, CryptoOp& op, OpState& st);
     void drain(IMB_JOB* job);
     void flush();
     // Copies non-adjacent segments into the gather buffer at `at`.
@@ -147,7 +164,23 @@ private:
 
     MgrPtr mgr_;
     IMB_ARCH arch_ = IMB_ARCH_NONE;
+    gcm_context_data gcm_ctx_{};
+    // Grows to the largest packet seen; 64-octet aligned.
+    uint8_t* scratch(std::size_t n) {
+        if (n > scratch_size_) {
+            scratch_size_ = std::max<std::size_t>(n, 2048);
+            scratch_.reset(new (std::align_val_t(64)) uint8_t[scratch_size_]);
+        }
+        return scratch_.get();
+    }
+    struct AlignedFree {
+        void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(64)); }
+    };
+    std::unique_ptr<uint8_t[], AlignedFree> scratch_;
+    std::size_t scratch_size_ = 0;
+    OpState one_{};  // run_one()'s scratch
     std::vector<OpState> state_;
+    std::vector<uint32_t> rest_;  // ops of the batch that go through jobs
     std::vector<uint8_t> gather_;
 };
 
@@ -267,6 +300,8 @@ Result<std::unique_ptr<SaCrypto>> IpsecMbProvider::make_sa(const KeySpec& k) {
             if (sa->key_len == 16) {
                 IMB_AES128_GCM_PRE(m, key, &sa->gcm);
                 sa->gcm_init = m->gcm128_init_var_iv;
+                sa->gcm_enc_oneshot = m->gcm128_enc;
+                sa->gcm_dec_oneshot = m->gcm128_dec;
                 sa->gcm_enc = m->gcm128_enc_update;
                 sa->gcm_dec = m->gcm128_dec_update;
                 sa->gcm_enc_final = m->gcm128_enc_finalize;
@@ -277,6 +312,8 @@ Result<std::unique_ptr<SaCrypto>> IpsecMbProvider::make_sa(const KeySpec& k) {
             } else if (sa->key_len == 24) {
                 IMB_AES192_GCM_PRE(m, key, &sa->gcm);
                 sa->gcm_init = m->gcm192_init_var_iv;
+                sa->gcm_enc_oneshot = m->gcm192_enc;
+                sa->gcm_dec_oneshot = m->gcm192_dec;
                 sa->gcm_enc = m->gcm192_enc_update;
                 sa->gcm_dec = m->gcm192_dec_update;
                 sa->gcm_enc_final = m->gcm192_enc_finalize;
@@ -287,6 +324,8 @@ Result<std::unique_ptr<SaCrypto>> IpsecMbProvider::make_sa(const KeySpec& k) {
             } else if (sa->key_len == 32) {
                 IMB_AES256_GCM_PRE(m, key, &sa->gcm);
                 sa->gcm_init = m->gcm256_init_var_iv;
+                sa->gcm_enc_oneshot = m->gcm256_enc;
+                sa->gcm_dec_oneshot = m->gcm256_dec;
                 sa->gcm_enc = m->gcm256_enc_update;
                 sa->gcm_dec = m->gcm256_dec_update;
                 sa->gcm_enc_final = m->gcm256_enc_finalize;
@@ -318,6 +357,8 @@ Result<std::unique_ptr<SaCrypto>> IpsecMbProvider::make_sa(const KeySpec& k) {
         IKEOFF_ENSURE(k.iv_key.size() == 16, Errc::invalid_argument, "intel-ipsec-mb: IV key must be 16 bytes");
         IMB_AES_KEYEXP_128(m, k.iv_key.data(), sa->iv_keys, sa->iv_dec_unused);
     }
+    sa->aead = ipsec::is_aead(k.enc);
+    sa->max_tag = sa->aead ? 16 : hmac_digest_bytes(k.integ);
     if (k.integ != IntegAlg::none) {
         sa->hash = hash_alg(k.integ);
         sa->digest_len = hmac_digest_bytes(k.integ);
@@ -365,99 +406,133 @@ void IpsecMbProvider::flush() {
     while ((job = IMB_FLUSH_JOB(mgr_.get())) != nullptr) drain(job);
 }
 
-void IpsecMbProvider::gcm_op(const MbSa& sa, CryptoOp& op, OpState& st) {
-    gcm_context_data ctx;
-    if (op.iv_len == 0) {
-        st.cipher_ok = false;
-        return;
-    }
-    std::size_t aad_len = 0, at = 0;
-    if (sa.enc == EncAlg::aes_gcm16) {
-        // RFC 4106: AAD in one piece for the init call.
-        const uint8_t* aad = gather(op.auth, aad_len, at);
-        sa.gcm_init(&sa.gcm, &ctx, op.iv, op.iv_len, aad, aad_len);
-        auto update = op.encrypt ? sa.gcm_enc : sa.gcm_dec;
-        std::size_t done = 0;
-        for (const Segment& s : op.in) {
-            if (!s.len) continue;
-            update(&sa.gcm, &ctx, op.out + done, s.data, s.len);
-            done += s.len;
-        }
-        (op.encrypt ? sa.gcm_enc_final : sa.gcm_dec_final)(&sa.gcm, &ctx, st.digest, 16);
+bool IpsecMbProvider::gcm_op(const MbSa& sa, CryptoOp& op, OpState& st) {
+    // One context reused for every op (re-initialised each time) and wiped
+    // when the provider goes, like an EVP context.
+    gcm_context_data& ctx = gcm_ctx_;
+    if (op.iv_len == 0 || op.tag_len > 16) return false;
+    // Sealing with a full-length tag writes it straight into the packet.
+    uint8_t* tag = op.encrypt && op.tag_len == 16 ? op.tag : st.digest;
+    std::size_t aad_len = 0;
+    const uint8_t* aad = op.auth[0].data;
+    if (op.auth[1].len) {
+        std::size_t need = op.auth[0].len + op.auth[1].len + op.auth[2].len;
+        if (gather_.size() < need) gather_.resize(need);
+        std::size_t at = 0;
+        aad = gather(op.auth, aad_len, at);
     } else {
+        aad_len = op.auth[0].len;
+    }
+    if (sa.enc == EncAlg::aes_gmac) {
         // RFC 4543: GMAC is GCM with everything in the AAD.
         sa.gmac_init(&sa.gcm, &ctx, op.iv, op.iv_len);
-        const uint8_t* aad = gather(op.auth, aad_len, at);
         if (aad_len) sa.gmac_update(&sa.gcm, &ctx, aad, aad_len);
-        sa.gmac_final(&sa.gcm, &ctx, st.digest, 16);
+        sa.gmac_final(&sa.gcm, &ctx, tag, 16);
+    } else {
+        const Segment& a = op.in[0];
+        const Segment& b = op.in[1];
+        auto oneshot = op.encrypt ? sa.gcm_enc_oneshot : sa.gcm_dec_oneshot;
+        if (op.iv_len == 12 && b.len == 0) {
+            // One piece (every inbound packet): the one-call form.
+            oneshot(&sa.gcm, &ctx, op.out, a.data, a.len, op.iv, aad, aad_len, tag, 16);
+        } else if (op.iv_len == 12) {
+            // Payload + ESP trailer: joined in a scratch buffer that stays in
+            // L1, then sealed from there into `out` in one call. Measured on
+            // AVX512 at 1420 B: a second update call costs more than this
+            // copy, and copying into `out` instead stalls on its cache misses
+            // before the cipher can hide them.
+            uint8_t* joined = scratch(a.len + b.len);
+            std::memcpy(joined, a.data, a.len);
+            std::memcpy(joined + a.len, b.data, b.len);
+            oneshot(&sa.gcm, &ctx, op.out, joined, a.len + b.len, op.iv, aad, aad_len, tag, 16);
+        } else {
+            // Other nonce lengths (known-answer tests only).
+            sa.gcm_init(&sa.gcm, &ctx, op.iv, op.iv_len, aad, aad_len);
+            auto update = op.encrypt ? sa.gcm_enc : sa.gcm_dec;
+            if (a.len) update(&sa.gcm, &ctx, op.out, a.data, a.len);
+            if (b.len) update(&sa.gcm, &ctx, op.out + a.len, b.data, b.len);
+            (op.encrypt ? sa.gcm_enc_final : sa.gcm_dec_final)(&sa.gcm, &ctx, tag, 16);
+        }
     }
-    secure_zero(&ctx, sizeof ctx);
-    if (op.tag_len > 16) st.cipher_ok = false;
+    if (!op.encrypt) return ct_equal({st.digest, op.tag_len}, {op.expected_tag, op.tag_len});
+    if (tag != op.tag) std::memcpy(op.tag, st.digest, op.tag_len);
+    return true;
 }
 
 void IpsecMbProvider::run(std::span<CryptoOp* const> ops) {
     IMB_MGR* m = mgr_.get();
     if (state_.size() < ops.size()) state_.resize(ops.size());
-    // Room to gather split inputs (ESN high bits, multi-piece AAD).
-    std::size_t need = 0;
-    for (CryptoOp* op : ops) {
-        for (const Segment& s : op->auth) need += s.len;
-        need += op->in[0].len + op->in[1].len;
+    // AES-GCM/GMAC ops complete right here (no lanes to fill); the others
+    // are collected for the job phases, with the IV, cipher and hash job
+    // counts and the room needed to gather split HMAC inputs (ESN).
+    rest_.clear();
+    std::size_t need = 0, iv_jobs = 0, cipher_jobs = 0, hash_jobs = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        CryptoOp& op = *ops[i];
+        const auto& sa = static_cast<const MbSa&>(*op.sa);
+        OpState& st = state_[i];
+        if (sa.aead) {
+            op.ok = gcm_op(sa, op, st);
+            continue;
+        }
+        st.cipher_ok = st.hash_ok = true;
+        rest_.push_back(uint32_t(i));
+        if (op.auth[1].len) need += op.auth[0].len + op.auth[1].len + op.auth[2].len;
+        iv_jobs += op.encrypt && op.derive_iv;
+        cipher_jobs += sa.enc != EncAlg::null && op.out_len != 0;
+        hash_jobs += sa.integ != IntegAlg::none;
     }
+    if (rest_.empty()) return;
     if (gather_.size() < need) gather_.resize(need);
     std::size_t at = 0;
 
     // Phase A: CBC IVs = AES-128-ECB(iv_key, 0^64 || be64(seq)) (sa.hpp).
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-        CryptoOp& op = *ops[i];
-        OpState& st = state_[i];
-        st.cipher_ok = st.hash_ok = true;
-        st.hash_src = nullptr;
-        if (!op.encrypt || !op.derive_iv) continue;
-        const auto& sa = static_cast<const MbSa&>(*op.sa);
-        std::memset(st.block, 0, 8);
-        store_be64(st.block + 8, op.iv_seq);
-        IMB_JOB* j = IMB_GET_NEXT_JOB(m);
-        j->cipher_mode = IMB_CIPHER_ECB;
-        j->cipher_direction = IMB_DIR_ENCRYPT;
-        j->chain_order = IMB_ORDER_CIPHER_HASH;
-        j->hash_alg = IMB_AUTH_NULL;
-        j->enc_keys = sa.iv_keys;
-        j->dec_keys = sa.iv_dec_unused;
-        j->key_len_in_bytes = 16;
-        j->src = st.block;
-        j->dst = st.iv_out;
-        j->cipher_start_src_offset_in_bytes = 0;
-        j->msg_len_to_cipher_in_bytes = 16;
-        j->iv = nullptr;
-        j->iv_len_in_bytes = 0;
-        j->user_data = &st;
-        drain(IMB_SUBMIT_JOB(m));
-    }
-    flush();
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-        CryptoOp& op = *ops[i];
-        if (op.encrypt && op.derive_iv) std::memcpy(op.iv, state_[i].iv_out, op.iv_len);
+    if (iv_jobs) {
+        for (uint32_t i : rest_) {
+            CryptoOp& op = *ops[i];
+            OpState& st = state_[i];
+            if (!op.encrypt || !op.derive_iv) continue;
+            const auto& sa = static_cast<const MbSa&>(*op.sa);
+            std::memset(st.block, 0, 8);
+            store_be64(st.block + 8, op.iv_seq);
+            IMB_JOB* j = IMB_GET_NEXT_JOB(m);
+            j->cipher_mode = IMB_CIPHER_ECB;
+            j->cipher_direction = IMB_DIR_ENCRYPT;
+            j->chain_order = IMB_ORDER_CIPHER_HASH;
+            j->hash_alg = IMB_AUTH_NULL;
+            j->enc_keys = sa.iv_keys;
+            j->dec_keys = sa.iv_dec_unused;
+            j->key_len_in_bytes = 16;
+            j->src = st.block;
+            j->dst = st.iv_out;
+            j->cipher_start_src_offset_in_bytes = 0;
+            j->msg_len_to_cipher_in_bytes = 16;
+            j->iv = nullptr;
+            j->iv_len_in_bytes = 0;
+            j->user_data = &st;
+            drain(IMB_SUBMIT_JOB(m));
+        }
+        flush();
+        for (uint32_t i : rest_) {
+            CryptoOp& op = *ops[i];
+            if (op.encrypt && op.derive_iv) std::memcpy(op.iv, state_[i].iv_out, op.iv_len);
+        }
     }
 
-    // Phase B: ciphers.
-    for (std::size_t i = 0; i < ops.size(); ++i) {
+    // Phase B: CBC ciphers through the lanes.
+    for (uint32_t i : rest_) {
         CryptoOp& op = *ops[i];
         OpState& st = state_[i];
         const auto& sa = static_cast<const MbSa&>(*op.sa);
-        if (sa.enc == EncAlg::aes_gcm16 || sa.enc == EncAlg::aes_gmac) {
-            gcm_op(sa, op, st);
-            continue;
-        }
         if (sa.enc == EncAlg::null || op.out_len == 0) continue;
         // The cipher job wants its input in one piece: assemble it in `out`
         // (CBC decryption in place is allowed).
         const uint8_t* src = op.in[0].data;
         if (op.in[1].len || op.in[0].len != op.out_len) {
             std::size_t done = 0;
-            for (const Segment& s : op.in) {
-                if (s.len && s.data != op.out + done) std::memmove(op.out + done, s.data, s.len);
-                done += s.len;
+            for (const Segment& sg : op.in) {
+                if (sg.len && sg.data != op.out + done) std::memmove(op.out + done, sg.data, sg.len);
+                done += sg.len;
             }
             src = op.out;
         }
@@ -483,58 +558,60 @@ void IpsecMbProvider::run(std::span<CryptoOp* const> ops) {
         j->user_data = &st;
         drain(IMB_SUBMIT_JOB(m));
     }
-    flush();
+    if (cipher_jobs) flush();
 
     // Phase C: HMAC (over ciphertext that now exists for seal ops).
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-        CryptoOp& op = *ops[i];
-        OpState& st = state_[i];
-        const auto& sa = static_cast<const MbSa&>(*op.sa);
-        if (sa.integ == IntegAlg::none) continue;
-        st.hash_src = gather(op.auth, st.hash_len, at);
-        if (st.hash_len == 0) {
-            // Never an ESP/AH ICV input (it always holds SPI and sequence
-            // number), but a valid HMAC input the library does not take.
-            std::size_t n = 0;
-            st.hash_ok = EVP_Q_mac(nullptr, "HMAC", nullptr, EVP_MD_get0_name(evp_md(sa.integ)), nullptr,
-                                   sa.hmac_key.data(), sa.hmac_key.size(), st.hash_src, 0, st.digest,
-                                   sizeof st.digest, &n) != nullptr;
-            continue;
+    if (hash_jobs) {
+        for (uint32_t i : rest_) {
+            CryptoOp& op = *ops[i];
+            OpState& st = state_[i];
+            const auto& sa = static_cast<const MbSa&>(*op.sa);
+            if (sa.integ == IntegAlg::none) continue;
+            st.hash_src = gather(op.auth, st.hash_len, at);
+            if (st.hash_len == 0) {
+                // Never an ESP/AH ICV input (it always holds SPI and sequence
+                // number), but a valid HMAC input the library does not take.
+                std::size_t n = 0;
+                st.hash_ok = EVP_Q_mac(nullptr, "HMAC", nullptr, EVP_MD_get0_name(evp_md(sa.integ)), nullptr,
+                                       sa.hmac_key.data(), sa.hmac_key.size(), st.hash_src, 0, st.digest,
+                                       sizeof st.digest, &n) != nullptr;
+                continue;
+            }
+            IMB_JOB* j = IMB_GET_NEXT_JOB(m);
+            j->cipher_mode = IMB_CIPHER_NULL;
+            j->cipher_direction = IMB_DIR_ENCRYPT;
+            j->chain_order = IMB_ORDER_HASH_CIPHER;
+            j->hash_alg = sa.hash;
+            j->src = st.hash_src;
+            j->dst = nullptr;
+            j->cipher_start_src_offset_in_bytes = 0;
+            j->msg_len_to_cipher_in_bytes = 0;
+            j->hash_start_src_offset_in_bytes = 0;
+            j->msg_len_to_hash_in_bytes = st.hash_len;
+            j->auth_tag_output = st.digest;
+            j->auth_tag_output_len_in_bytes = sa.digest_len;
+            j->u.HMAC._hashed_auth_key_xor_ipad = sa.ipad;
+            j->u.HMAC._hashed_auth_key_xor_opad = sa.opad;
+            j->user_data = &st;
+            drain(IMB_SUBMIT_JOB(m));
         }
-        IMB_JOB* j = IMB_GET_NEXT_JOB(m);
-        j->cipher_mode = IMB_CIPHER_NULL;
-        j->cipher_direction = IMB_DIR_ENCRYPT;
-        j->chain_order = IMB_ORDER_HASH_CIPHER;
-        j->hash_alg = sa.hash;
-        j->src = st.hash_src;
-        j->dst = nullptr;
-        j->cipher_start_src_offset_in_bytes = 0;
-        j->msg_len_to_cipher_in_bytes = 0;
-        j->hash_start_src_offset_in_bytes = 0;
-        j->msg_len_to_hash_in_bytes = st.hash_len;
-        j->auth_tag_output = st.digest;
-        j->auth_tag_output_len_in_bytes = sa.digest_len;
-        j->u.HMAC._hashed_auth_key_xor_ipad = sa.ipad;
-        j->u.HMAC._hashed_auth_key_xor_opad = sa.opad;
-        j->user_data = &st;
-        drain(IMB_SUBMIT_JOB(m));
+        flush();
     }
-    flush();
 
     // Results: write or compare the (truncated) ICVs.
-    for (std::size_t i = 0; i < ops.size(); ++i) {
+    for (uint32_t i : rest_) {
         CryptoOp& op = *ops[i];
         OpState& st = state_[i];
         const auto& sa = static_cast<const MbSa&>(*op.sa);
-        bool has_tag = ipsec::is_aead(sa.enc) || sa.integ != IntegAlg::none;
-        std::size_t max_tag = ipsec::is_aead(sa.enc) ? 16 : sa.digest_len;
-        bool ok = st.cipher_ok && st.hash_ok && (!has_tag || op.tag_len <= max_tag);
+        bool has_tag = sa.max_tag != 0;
+        bool ok = st.cipher_ok && st.hash_ok && op.tag_len <= sa.max_tag;
         if (ok && has_tag) {
             if (op.encrypt) std::memcpy(op.tag, st.digest, op.tag_len);
             else ok = ct_equal({st.digest, op.tag_len}, {op.expected_tag, op.tag_len});
         }
+        // The computed ICVs left in state_ are no secret: valid ones travel
+        // on the wire, and a forged packet's correct ICV never leaves here.
         op.ok = ok;
-        secure_zero(st.digest, sizeof st.digest);
     }
 }
 

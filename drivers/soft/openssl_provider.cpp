@@ -131,7 +131,21 @@ bool cbc(const OsslSa& sa, CryptoOp& op) {
     EVP_CIPHER_CTX* ctx = op.encrypt ? sa.enc_ctx.get() : sa.dec_ctx.get();
     if (EVP_CipherInit_ex(ctx, nullptr, nullptr, nullptr, op.iv, op.encrypt ? 1 : 0) != 1) return false;
     std::size_t n = 0;
-    if (!update_all(ctx, op.in, op.out, n)) return false;
+    if (op.in[1].len) {
+        // Two pieces, the second possibly already in place in `out`: EVP
+        // refuses partially overlapping CBC updates, so assemble the input
+        // in `out` and run one in-place update.
+        std::size_t done = 0;
+        for (const Segment& s : op.in) {
+            if (s.len && s.data != op.out + done) std::memmove(op.out + done, s.data, s.len);
+            done += s.len;
+        }
+        int l = 0;
+        if (EVP_CipherUpdate(ctx, op.out, &l, op.out, int(done)) != 1) return false;
+        n = std::size_t(l);
+    } else if (!update_all(ctx, op.in, op.out, n)) {
+        return false;
+    }
     int l = 0;
     return EVP_CipherFinal_ex(ctx, op.out + n, &l) == 1 && n + std::size_t(l) == op.out_len;
 }
@@ -199,10 +213,17 @@ public:
         return std::unique_ptr<SaCrypto>(std::move(sa));
     }
 
+    bool batches(const SaCrypto&) const override { return false; }
+
+    void run_one(CryptoOp& op) override {
+        op.ok = run_op(static_cast<const OsslSa&>(*op.sa), op);
+        if (!op.ok) ERR_clear_error();
+    }
+
     void run(std::span<CryptoOp* const> ops) override {
         bool failed = false;
         for (CryptoOp* op : ops) {
-            op->ok = run_one(static_cast<const OsslSa&>(*op->sa), *op);
+            op->ok = run_op(static_cast<const OsslSa&>(*op->sa), *op);
             failed |= !op->ok;
         }
         // A forged packet leaves an entry on the thread's error queue; do not
@@ -211,7 +232,7 @@ public:
     }
 
 private:
-    static bool run_one(const OsslSa& sa, CryptoOp& op) {
+    static bool run_op(const OsslSa& sa, CryptoOp& op) {
         switch (sa.enc) {
             case EncAlg::aes_gcm16:
                 return op.encrypt ? gcm_seal(sa, op, op.tag) : gcm_open(sa, op);

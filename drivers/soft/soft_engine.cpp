@@ -92,6 +92,7 @@ Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
     keys.encrypt = params.direction != ipsec::SaDirection::inbound;
     keys.decrypt = params.direction != ipsec::SaDirection::outbound;
     IKEOFF_ASSIGN(st.crypto, st.provider->make_sa(keys));
+    st.batched = st.provider->batches(*st.crypto);
 
     if (ipsec::salt_bytes(params.enc.alg) != 0) std::memcpy(st.salt.data(), params.enc_key.data() + key_len, 4);
     st.esp = ipsec::esp_sizes(params.enc.alg, params.integ);
@@ -99,6 +100,7 @@ Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
     // engine.hpp: an inbound SA starts with seq - 1 as the top of its window.
     st.window.reset(params.replay_window, params.seq - 1);
     SaEntry& e = table_.insert(std::move(params), std::move(st));
+    build_outer_template(e);
     return e.handle;
 }
 
@@ -117,6 +119,7 @@ Status SoftEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) 
     ipsec::SaTable<SoftSa>::apply(next, update);
     IKEOFF_TRY(validate(next));
     e->params = std::move(next);
+    build_outer_template(*e);
     // New limits may already be reached by what the SA has carried.
     check_limits(*e);
     return {};
@@ -198,49 +201,86 @@ void SoftEngine::check_limits(SaEntry& e) {
     }
 }
 
-void SoftEngine::account(SaEntry& e, std::size_t inner_bytes) {
-    e.state.packets += 1;
-    e.state.bytes += inner_bytes;
-    check_limits(e);
+void SoftEngine::build_outer_template(SaEntry& e) {
+    const ipsec::SaParams& p = e.params;
+    SoftSa& s = e.state;
+    s.limited = p.soft != ipsec::Lifetime{} || p.hard != ipsec::Lifetime{};
+    s.outer.fill(0);
+    s.outer_sum = 0;
+    if (p.mode != ipsec::Mode::tunnel || p.dst.empty()) return;
+    uint8_t proto = p.protocol == ipsec::Protocol::ah ? ipsec::kProtoAh
+                  : p.encap ? ipsec::kProtoUdp : ipsec::kProtoEsp;
+    uint8_t* o = s.outer.data();
+    std::size_t hdr = 0;
+    if (p.dst.is_v4()) {
+        // TOS, length, ID, DF and checksum are written per packet; the
+        // checksum over the rest (all zero there) is computed once here.
+        ipsec::write_ipv4_header(o, 0, 0, 0, false, ipsec::kDefaultTtl, proto, p.src, p.dst);
+        store_be16(o + 10, 0);
+        for (std::size_t i = 0; i < ipsec::kIpv4HeaderLen; i += 2) s.outer_sum += load_be16(o + i);
+        hdr = ipsec::kIpv4HeaderLen;
+    } else {
+        ipsec::write_ipv6_header(o, 0, 0, proto, ipsec::kDefaultTtl, p.src, p.dst);
+        hdr = ipsec::kIpv6HeaderLen;
+    }
+    if (p.encap) {
+        store_be16(o + hdr, p.encap->src_port);
+        store_be16(o + hdr + 2, p.encap->dst_port);
+    }
 }
 
 void SoftEngine::process(ipsec::Direction dir, std::span<ipsec::Packet> batch) {
     std::lock_guard lock(mu_);
     counters_.batches += 1;
     if (work_.size() < batch.size()) work_.resize(batch.size());
+    if (slot_.size() < batch.size()) slot_.resize(batch.size());
     queue_[0].clear();
     queue_[1].clear();
 
     const bool out = dir == ipsec::Direction::outbound;
+    // Until a packet waits for queued crypto, every packet is finished on the
+    // spot in work_[0], which therefore stays in L1; after that each packet
+    // keeps its own slot until the queued crypto has run.
+    bool in_order = true;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         ipsec::Packet& pkt = batch[i];
-        Work& w = work_[i];
+        const uint32_t slot = in_order ? 0 : uint32_t(i);
+        Work& w = work_[slot];
+        slot_[i] = kDone;
         w.sa = nullptr;
         w.queued = false;
         w.deferred = PacketStatus::ok;
         pkt.out_len = 0;
         pkt.seq = 0;
         pkt.status = out ? prepare_outbound(pkt, w) : prepare_inbound(pkt, w);
-        if (pkt.status == PacketStatus::ok && w.queued) {
-            queue_[w.sa->state.provider == openssl_.get() ? 0 : 1].push_back(&w.op);
+        if (pkt.status == PacketStatus::ok) {
+            SoftSa& s = w.sa->state;
+            if (w.queued && (s.batched || !in_order)) {
+                // Finished after the queued crypto has run, in order.
+                in_order = false;
+                queue_[s.provider == openssl_.get() ? 0 : 1].push_back(&w.op);
+                slot_[i] = slot;
+                continue;
+            }
+            if (!in_order) {
+                slot_[i] = slot;  // an inbound verdict that waits for its turn
+                continue;
+            }
+            if (w.queued) s.provider->run_one(w.op);
+            pkt.status = out ? finish_outbound(pkt, w) : finish_inbound(pkt, w);
         }
+        count(pkt, w);
     }
+    if (in_order) return;
+
     if (!queue_[0].empty()) openssl_->run(queue_[0]);
     if (!queue_[1].empty()) ipsecmb_->run(queue_[1]);
-
     for (std::size_t i = 0; i < batch.size(); ++i) {
         ipsec::Packet& pkt = batch[i];
-        Work& w = work_[i];
-        if (pkt.status == PacketStatus::ok) pkt.status = out ? finish_outbound(pkt, w) : finish_inbound(pkt, w);
-        counters_.packets += 1;
-        counters_.bytes_in += pkt.in.size();
-        counters_.by_status[std::size_t(pkt.status)] += 1;
-        if (pkt.status == PacketStatus::ok) {
-            counters_.bytes_out += pkt.out_len;
-        } else {
-            pkt.out_len = 0;
-            if (w.sa) w.sa->state.drops[std::size_t(pkt.status)] += 1;
-        }
+        if (slot_[i] == kDone) continue;
+        Work& w = work_[slot_[i]];
+        pkt.status = out ? finish_outbound(pkt, w) : finish_inbound(pkt, w);
+        count(pkt, w);
     }
 }
 

@@ -1,15 +1,20 @@
 // Internals of the soft engine, shared by soft_engine.cpp (SA management,
 // batching, counters), soft_outbound.cpp and soft_inbound.cpp (framing).
 //
-// A batch runs in three stages under the engine's lock:
-//   1. prepare, packet by packet in order: every check that needs no crypto,
-//      the outbound sequence number and lifetime accounting, the framing;
-//      the packet's cryptographic work becomes one CryptoOp.
-//   2. the providers run all queued ops (intel-ipsec-mb fills its lanes).
-//   3. finish, in order: inbound packets are re-checked against the state
-//      left by the packets before them (lifetime, replay window, ESN high
-//      bits), then ICV verdict, window commit, trailer checks and accounting.
-// The result is exactly what processing the packets one at a time gives.
+// A batch runs under the engine's lock, each packet in three steps:
+//   1. prepare: every check that needs no crypto, the outbound sequence
+//      number and lifetime accounting, the framing; the packet's
+//      cryptographic work becomes one CryptoOp.
+//   2. crypto: the provider runs the op.
+//   3. finish: inbound packets are re-checked against the state left by the
+//      packets before them (lifetime, replay window, ESN high bits), then
+//      ICV verdict, window commit, trailer checks and accounting.
+// Packets whose crypto gains nothing from batching (GCM, and all of
+// OpenSSL) go through the three steps one after the other while their
+// buffers are still in L1. From the first packet whose SA fills multi-buffer
+// lanes (intel-ipsec-mb CBC/HMAC) on, ops are queued, run together, and the
+// finish steps follow in order. Either way the result is exactly what
+// processing the packets one at a time gives.
 #pragma once
 
 #include <array>
@@ -33,6 +38,7 @@ namespace ikeoff::drivers::soft {
 struct SoftSa {
     CryptoProvider* provider = nullptr;
     std::unique_ptr<SaCrypto> crypto;
+    bool batched = false;  // the provider wants this SA's ops in batches
     ipsec::EspSizes esp;
     std::array<uint8_t, 4> salt{};  // GCM/GMAC nonce prefix (RFC 4106 §4)
 
@@ -41,8 +47,16 @@ struct SoftSa {
     bool overflow_reported = false;
     ipsec::ReplayWindow window;
 
+    // Tunnel mode: the outer IPv4/IPv6 header (and RFC 3948 UDP header)
+    // with every field that is the same for all packets filled in, and for
+    // IPv4 the ones'-complement sum of those fields, so a packet only adds
+    // its own (build_outer_template(), refreshed by update_sa()).
+    std::array<uint8_t, 48> outer{};
+    uint32_t outer_sum = 0;
+
     uint64_t packets = 0;
     uint64_t bytes = 0;
+    bool limited = false;  // any soft/hard limit set
     bool soft_expired = false;
     bool hard_expired = false;
     ipsec::StatusCounts drops{};
@@ -58,7 +72,7 @@ using SaEntry = ipsec::SaTable<SoftSa>::Entry;
 // Per-packet scratch of one batch; the CryptoOp points into it.
 struct Work {
     SaEntry* sa = nullptr;
-    bool queued = false;          // op goes to the provider
+    bool queued = false;          // op built
     // Inbound: a verdict reached in prepare that an earlier packet of the
     // batch could still turn into sa_expired (lengths, buffer, window);
     // finish_inbound() decides in order.
@@ -111,7 +125,15 @@ private:
     void frame_esp(const ipsec::Packet& pkt, Work& w);
     void frame_ah(const ipsec::Packet& pkt, Work& w);
     void write_front(const ipsec::Packet& pkt, const Work& w);
-    ipsec::PacketStatus finish_outbound(ipsec::Packet& pkt, Work& w);
+    ipsec::PacketStatus finish_outbound(ipsec::Packet& pkt, Work& w) {
+        // A provider refusing a valid seal is a library failure, not a
+        // packet error.
+        if (!w.op.ok) return ipsec::PacketStatus::unsupported;
+        if (w.sa->params.protocol == ipsec::Protocol::ah) write_front(pkt, w);  // the real mutable fields
+        pkt.out_len = uint32_t(w.total);
+        pkt.seq = w.seq;
+        return ipsec::PacketStatus::ok;
+    }
 
     // soft_inbound.cpp
     ipsec::PacketStatus prepare_inbound(ipsec::Packet& pkt, Work& w);
@@ -120,8 +142,25 @@ private:
     void build_inbound_op(const ipsec::Packet& pkt, Work& w);
     ipsec::PacketStatus finish_inbound(ipsec::Packet& pkt, Work& w);
 
+    // Per-packet engine and SA counters once a status is final.
+    void count(ipsec::Packet& pkt, const Work& w) {
+        counters_.packets += 1;
+        counters_.bytes_in += pkt.in.size();
+        counters_.by_status[std::size_t(pkt.status)] += 1;
+        if (pkt.status == ipsec::PacketStatus::ok) {
+            counters_.bytes_out += pkt.out_len;
+        } else {
+            pkt.out_len = 0;
+            if (w.sa) w.sa->state.drops[std::size_t(pkt.status)] += 1;
+        }
+    }
     // Lifetime accounting after a successful packet (engine.hpp rules).
-    void account(SaEntry& e, std::size_t inner_bytes);
+    void account(SaEntry& e, std::size_t inner_bytes) {
+        e.state.packets += 1;
+        e.state.bytes += inner_bytes;
+        if (e.state.limited) check_limits(e);
+    }
+    static void build_outer_template(SaEntry& e);
     void check_limits(SaEntry& e);
     void push_event(const SaEntry& e, ipsec::SaEventKind kind, bool by_bytes);
 
@@ -135,6 +174,8 @@ private:
     ipsec::EngineCounters counters_;
     std::vector<ipsec::SaEvent> events_;
     std::vector<Work> work_;
+    static constexpr uint32_t kDone = 0xffffffff;
+    std::vector<uint32_t> slot_;  // per packet of a batch: its Work slot while it waits, else kDone
     std::vector<CryptoOp*> queue_[2];  // per provider: 0 = openssl, 1 = ipsec-mb
 };
 

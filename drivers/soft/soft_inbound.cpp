@@ -113,7 +113,7 @@ void SoftEngine::build_inbound_op(const ipsec::Packet& pkt, Work& w) {
     const SoftSa& s = w.sa->state;
     store_be32(w.seq_hi.data(), uint32_t(w.seq >> 32));
     CryptoOp& op = w.op;
-    op = CryptoOp{};
+    op.reset();
     op.sa = s.crypto.get();
     op.encrypt = false;
 
@@ -204,8 +204,7 @@ PacketStatus SoftEngine::finish_inbound(ipsec::Packet& pkt, Work& w) {
         w.seq = seq;
         build_inbound_op(pkt, w);
         w.queued = true;
-        CryptoOp* one[] = {&w.op};
-        s.provider->run(one);
+        s.provider->run_one(w.op);
     }
     if (!w.op.ok) {
         // Never leave unauthenticated plaintext in the caller's buffer.

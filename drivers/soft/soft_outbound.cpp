@@ -83,117 +83,169 @@ PacketStatus SoftEngine::prepare_outbound(ipsec::Packet& pkt, Work& w) {
 // RFC 3948 UDP header.
 void SoftEngine::write_front(const ipsec::Packet& pkt, const Work& w) {
     const ipsec::SaParams& p = w.sa->params;
+    const SoftSa& s = w.sa->state;
     uint8_t* o = pkt.out.data();
     if (p.mode == ipsec::Mode::tunnel) {
-        if (w.version == 4) {
-            // sa.hpp: ID = low 16 bits of the sequence number, DF copied, TTL 64.
-            ipsec::write_ipv4_header(o, w.inner_tos, uint16_t(w.total), uint16_t(w.seq), w.inner_df,
-                                     ipsec::kDefaultTtl, w.proto, p.src, p.dst);
+        // sa.hpp: TOS/traffic class copied; IPv4 ID = low 16 bits of the
+        // sequence number, DF copied from an IPv4 inner header, TTL 64.
+        // A fixed-size copy of the whole template compiles to a few vector
+        // moves; what it writes past the header is overwritten below and by
+        // framing. Every tunnel packet is longer than the template, but
+        // check anyway.
+        // (AH rewrites its header after the ICV: exact length there.)
+        if (w.proto != ipsec::kProtoAh && pkt.out.size() >= s.outer.size()) {
+            std::memcpy(o, s.outer.data(), s.outer.size());
         } else {
-            ipsec::write_ipv6_header(o, w.inner_tos, uint16_t(w.total - ipsec::kIpv6HeaderLen), w.proto,
-                                     ipsec::kDefaultTtl, p.src, p.dst);
+            std::memcpy(o, s.outer.data(), w.front + (w.proto == ipsec::kProtoUdp ? ipsec::kUdpHeaderLen : 0));
+        }
+        if (w.version == 4) {
+            const uint16_t flags = w.inner_df ? 0x4000 : 0;
+            o[1] = w.inner_tos;
+            store_be16(o + 2, uint16_t(w.total));
+            store_be16(o + 4, uint16_t(w.seq));
+            store_be16(o + 6, flags);
+            uint32_t sum = s.outer_sum + w.inner_tos + uint32_t(w.total) + uint16_t(w.seq) + flags;
+            sum = (sum & 0xffff) + (sum >> 16);
+            sum = (sum & 0xffff) + (sum >> 16);
+            store_be16(o + 10, uint16_t(~sum));
+        } else {
+            o[0] = uint8_t(0x60 | w.inner_tos >> 4);
+            o[1] = uint8_t(w.inner_tos << 4);
+            store_be16(o + 4, uint16_t(w.total - ipsec::kIpv6HeaderLen));
         }
     } else {
         std::memcpy(o, pkt.in.data(), w.front);
         o[w.nh_offset] = w.proto;
         ipsec::set_ip_length(o, w.version, w.total);
         if (w.version == 4) ipsec::update_ipv4_checksum(o);
+        if (w.proto == ipsec::kProtoUdp) {
+            store_be16(o + w.front, p.encap->src_port);
+            store_be16(o + w.front + 2, p.encap->dst_port);
+        }
     }
     if (w.proto == ipsec::kProtoUdp) {
-        // RFC 3948 §2.1: ports from the SA, checksum zero.
+        // RFC 3948 §2.1: ports from the SA (above), checksum zero.
         uint8_t* u = o + w.front;
-        store_be16(u, p.encap->src_port);
-        store_be16(u + 2, p.encap->dst_port);
         store_be16(u + 4, uint16_t(w.total - w.front));
         store_be16(u + 6, 0);
     }
 }
 
 void SoftEngine::frame_esp(const ipsec::Packet& pkt, Work& w) {
+    // Everything read from w/params first: the byte stores into the packet
+    // below may alias them as far as the compiler knows, and would force
+    // reloads.
     const ipsec::SaParams& p = w.sa->params;
     const SoftSa& s = w.sa->state;
+    const uint64_t seq = w.seq;
+    const uint32_t spi = p.spi;
+    const bool esn = p.esn;
+    const ipsec::EncAlg alg = p.enc.alg;
+    const bool integ = p.integ != ipsec::IntegAlg::none;
+    const std::size_t iv_len = s.esp.iv;
+    const std::size_t icv_len = s.esp.icv;
+    const std::size_t body = w.body;
+    const uint8_t next_header = w.next_header;
     uint8_t* esp = pkt.out.data() + w.sec_offset;
-    uint8_t* ct = esp + ipsec::kEspHeaderLen + s.esp.iv;
-    uint8_t* icv = ct + w.body;
+    uint8_t* ct = esp + ipsec::kEspHeaderLen + iv_len;
+    uint8_t* icv = ct + body;
     const uint8_t* payload = pkt.in.data() + w.payload_at;
     const std::size_t payload_len = pkt.in.size() - w.payload_at;
-    const std::size_t trailer_len = w.body - payload_len;
-
-    store_be32(esp, p.spi);
-    store_be32(esp + 4, uint32_t(w.seq));  // RFC 4303 §2.2.1: only the low 32 bits travel
-    store_be32(w.seq_hi.data(), uint32_t(w.seq >> 32));
-    ipsec::write_esp_trailer(w.trailer.data(), trailer_len - ipsec::kEspTrailerLen, w.next_header);
-
+    const std::size_t trailer_len = body - payload_len;
     CryptoOp& op = w.op;
-    op = CryptoOp{};
+
+    store_be32(esp, spi);
+    store_be32(esp + 4, uint32_t(seq));  // RFC 4303 §2.2.1: only the low 32 bits travel
+    // The trailer goes straight to its place after the payload; the cipher
+    // input is then [payload in `in`][trailer already in `out`].
+    uint8_t* trailer = ct + payload_len;
+    ipsec::write_esp_trailer(trailer, trailer_len - ipsec::kEspTrailerLen, next_header);
+
+    if (alg == ipsec::EncAlg::aes_gcm16) {
+        // sa.hpp: the explicit IV is the 64-bit sequence number; RFC 4106
+        // §4: nonce = salt || IV; §5: AAD = SPI || seq, i.e. the ESP header
+        // as sent, or SPI || seq high || seq low with ESN.
+        store_be64(esp + 8, seq);
+        std::memcpy(w.nonce.data(), s.salt.data(), 4);
+        store_be64(w.nonce.data() + 4, seq);
+        // The common case fills the op field by field (no reset first).
+        op.sa = s.crypto.get();
+        op.encrypt = true;
+        op.derive_iv = false;
+        op.iv = w.nonce.data();
+        op.iv_len = 12;
+        op.in[0] = {payload, payload_len};
+        op.in[1] = {trailer, trailer_len};
+        op.out = ct;
+        op.out_len = body;
+        if (esn) {
+            std::memcpy(w.aad.data(), esp, 4);
+            store_be64(w.aad.data() + 4, seq);
+            op.auth[0] = {w.aad.data(), 12};
+        } else {
+            op.auth[0] = {esp, 8};
+        }
+        op.auth[1] = {nullptr, 0};
+        op.auth[2] = {nullptr, 0};
+        op.tag = icv;
+        op.expected_tag = nullptr;
+        op.tag_len = icv_len;
+        return;
+    }
+
+    op.reset();
     op.sa = s.crypto.get();
     op.encrypt = true;
     op.tag = icv;
-    op.tag_len = s.esp.icv;
+    op.tag_len = icv_len;
     op.out = ct;
-    op.out_len = w.body;
-
-    switch (p.enc.alg) {
-        case ipsec::EncAlg::aes_gcm16:
+    op.out_len = body;
+    store_be32(w.seq_hi.data(), uint32_t(seq >> 32));
+    switch (alg) {
         case ipsec::EncAlg::aes_gmac: {
-            // sa.hpp: the explicit IV is the 64-bit sequence number; RFC 4106
-            // §4: nonce = salt || IV.
-            store_be64(esp + 8, w.seq);
+            // RFC 4543 §3.2/§5: GMAC authenticates SPI, seq (with its high
+            // half when ESN), IV and the whole unencrypted payload.
+            store_be64(esp + 8, seq);
             std::memcpy(w.nonce.data(), s.salt.data(), 4);
-            std::memcpy(w.nonce.data() + 4, esp + 8, 8);
+            store_be64(w.nonce.data() + 4, seq);
             op.iv = w.nonce.data();
             op.iv_len = 12;
-            if (p.enc.alg == ipsec::EncAlg::aes_gcm16) {
-                // RFC 4106 §5: AAD = SPI || seq (SPI || seq high || seq low with ESN).
-                std::memcpy(w.aad.data(), esp, 4);
-                if (p.esn) {
-                    std::memcpy(w.aad.data() + 4, w.seq_hi.data(), 4);
-                    std::memcpy(w.aad.data() + 8, esp + 4, 4);
-                }
-                else std::memcpy(w.aad.data() + 4, esp + 4, 4);
-                op.auth[0] = {w.aad.data(), p.esn ? 12u : 8u};
-                op.in[0] = {payload, payload_len};
-                op.in[1] = {w.trailer.data(), trailer_len};
+            std::memcpy(ct, payload, payload_len);
+            op.out = nullptr;
+            op.out_len = 0;
+            std::size_t rest = 4 + 8 + body;  // seq low, IV, payload + trailer
+            if (esn) {
+                op.auth[0] = {esp, 4};
+                op.auth[1] = {w.seq_hi.data(), 4};
+                op.auth[2] = {esp + 4, rest};
             } else {
-                // RFC 4543 §3.2/§5: GMAC authenticates SPI, seq (with its high
-                // half when ESN), IV and the whole unencrypted payload.
-                std::memcpy(ct, payload, payload_len);
-                std::memcpy(ct + payload_len, w.trailer.data(), trailer_len);
-                op.out = nullptr;
-                op.out_len = 0;
-                std::size_t rest = 4 + 8 + w.body;  // seq low, IV, payload + trailer
-                if (p.esn) {
-                    op.auth[0] = {esp, 4};
-                    op.auth[1] = {w.seq_hi.data(), 4};
-                    op.auth[2] = {esp + 4, rest};
-                } else {
-                    op.auth[0] = {esp, 4 + rest};
-                }
+                op.auth[0] = {esp, 4 + rest};
             }
             return;
         }
         case ipsec::EncAlg::aes_cbc:
         case ipsec::EncAlg::tdes_cbc:
             op.derive_iv = true;
-            op.iv_seq = w.seq;
+            op.iv_seq = seq;
             op.iv = esp + 8;
-            op.iv_len = s.esp.iv;
+            op.iv_len = iv_len;
             op.in[0] = {payload, payload_len};
-            op.in[1] = {w.trailer.data(), trailer_len};
+            op.in[1] = {trailer, trailer_len};
             break;
         case ipsec::EncAlg::null:
             std::memcpy(ct, payload, payload_len);
-            std::memcpy(ct + payload_len, w.trailer.data(), trailer_len);
             op.out = nullptr;
             op.out_len = 0;
             break;
+        case ipsec::EncAlg::aes_gcm16:
+            break;  // handled above
     }
-    if (p.integ != ipsec::IntegAlg::none) {
+    if (integ) {
         // RFC 4303 §2.2.1: with ESN the high half is appended (implicitly) to
         // the ICV input. Putting it where the ICV goes keeps the input in one
         // piece; the ICV overwrites it.
-        std::size_t len = ipsec::kEspHeaderLen + s.esp.iv + w.body;
-        if (p.esn) {
+        std::size_t len = ipsec::kEspHeaderLen + iv_len + body;
+        if (esn) {
             std::memcpy(icv, w.seq_hi.data(), 4);
             len += 4;
         }
@@ -222,7 +274,7 @@ void SoftEngine::frame_ah(const ipsec::Packet& pkt, Work& w) {
     ipsec::zero_mutable_fields(o, w.version, w.front);
 
     CryptoOp& op = w.op;
-    op = CryptoOp{};
+    op.reset();
     op.sa = s.crypto.get();
     op.encrypt = true;
     op.auth[0] = {o, w.total};
@@ -230,15 +282,6 @@ void SoftEngine::frame_ah(const ipsec::Packet& pkt, Work& w) {
     if (p.esn) op.auth[1] = {w.seq_hi.data(), 4};
     op.tag = ah + ipsec::kAhFixedLen;
     op.tag_len = ipsec::icv_bytes(p.integ);
-}
-
-PacketStatus SoftEngine::finish_outbound(ipsec::Packet& pkt, Work& w) {
-    // A provider refusing a valid seal is a library failure, not a packet error.
-    if (!w.op.ok) return PacketStatus::unsupported;
-    if (w.sa->params.protocol == ipsec::Protocol::ah) write_front(pkt, w);
-    pkt.out_len = uint32_t(w.total);
-    pkt.seq = w.seq;
-    return PacketStatus::ok;
 }
 
 }  // namespace ikeoff::drivers::soft

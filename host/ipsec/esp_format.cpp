@@ -15,13 +15,6 @@ EspSizes esp_sizes(EncAlg enc, IntegAlg integ) {
     return s;
 }
 
-std::size_t write_esp_trailer(uint8_t* p, std::size_t pad_len, uint8_t next_header) {
-    for (std::size_t i = 0; i < pad_len; ++i) p[i] = uint8_t(i + 1);
-    p[pad_len] = uint8_t(pad_len);
-    p[pad_len + 1] = next_header;
-    return pad_len + kEspTrailerLen;
-}
-
 bool parse_esp_trailer(const uint8_t* plain, std::size_t len, std::size_t& payload_len, uint8_t& next_header) {
     if (len < kEspTrailerLen) return false;
     std::size_t pad_len = plain[len - 2];

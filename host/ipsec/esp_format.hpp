@@ -25,14 +25,20 @@ struct EspSizes {
 EspSizes esp_sizes(EncAlg enc, IntegAlg integ);
 
 // RFC 4303 §2.4: the fewest padding octets that make payload + padding + 2
-// a multiple of `align`.
+// a multiple of `align` (a power of two: 4, 8 or 16; a mask, not a division,
+// since this runs per packet).
 inline std::size_t esp_pad_len(std::size_t payload_len, std::size_t align) {
-    return (align - (payload_len + kEspTrailerLen) % align) % align;
+    return (0 - (payload_len + kEspTrailerLen)) & (align - 1);
 }
 
 // Writes the default padding 1, 2, 3, ... (RFC 4303 §2.4), the pad length
 // and the next header at `p`; returns the octets written.
-std::size_t write_esp_trailer(uint8_t* p, std::size_t pad_len, uint8_t next_header);
+inline std::size_t write_esp_trailer(uint8_t* p, std::size_t pad_len, uint8_t next_header) {
+    for (std::size_t i = 0; i < pad_len; ++i) p[i] = uint8_t(i + 1);
+    p[pad_len] = uint8_t(pad_len);
+    p[pad_len + 1] = next_header;
+    return pad_len + kEspTrailerLen;
+}
 
 // Checks the trailer at the end of a decrypted `plain` of `len` octets: the
 // pad length must fit and the padding must be 1, 2, 3, ... On success sets

@@ -4,32 +4,6 @@
 
 namespace ikeoff::ipsec {
 
-bool parse_ip_header(ByteView pkt, bool exact, IpHeader& out) {
-    if (pkt.empty()) return false;
-    out = IpHeader{};
-    out.version = uint8_t(pkt[0] >> 4);
-    if (out.version == 4) {
-        if (pkt.size() < kIpv4HeaderLen) return false;
-        out.header_len = std::size_t(pkt[0] & 0x0f) * 4;
-        out.total_len = load_be16(&pkt[2]);
-        if (out.header_len < kIpv4HeaderLen || out.total_len < out.header_len) return false;
-        uint16_t frag = load_be16(&pkt[6]);
-        out.tos = pkt[1];
-        out.df = (frag & 0x4000) != 0;
-        out.fragment = (frag & 0x3fff) != 0;  // MF or a non-zero offset
-        out.protocol = pkt[9];
-    } else if (out.version == 6) {
-        if (pkt.size() < kIpv6HeaderLen) return false;
-        out.header_len = kIpv6HeaderLen;
-        out.total_len = kIpv6HeaderLen + load_be16(&pkt[4]);
-        out.tos = uint8_t((pkt[0] & 0x0f) << 4 | pkt[1] >> 4);
-        out.protocol = pkt[6];
-    } else {
-        return false;
-    }
-    return exact ? out.total_len == pkt.size() : out.total_len <= pkt.size();
-}
-
 namespace {
 
 // Length of the IPv6 extension header at `off` (RFC 8200 §4.3-4.6), or 0 if
@@ -109,8 +83,15 @@ bool locate_ipsec(ByteView pkt, const IpHeader& ip, IpsecLocation& out) {
 }
 
 uint16_t internet_checksum(const uint8_t* p, std::size_t len) {
-    uint32_t sum = 0;
-    for (; len > 1; p += 2, len -= 2) sum += uint32_t(p[0]) << 8 | p[1];
+    // RFC 1071 §4.1, four octets at a time into a wide accumulator (the
+    // ones'-complement sum is byte-order independent per 16-bit word).
+    uint64_t sum = 0;
+    for (; len >= 4; p += 4, len -= 4) sum += load_be32(p);
+    if (len >= 2) {
+        sum += load_be16(p);
+        p += 2;
+        len -= 2;
+    }
     if (len) sum += uint32_t(p[0]) << 8;
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
     return uint16_t(~sum);
@@ -124,16 +105,24 @@ void update_ipv4_checksum(uint8_t* hdr) {
 
 void write_ipv4_header(uint8_t* p, uint8_t tos, uint16_t total_len, uint16_t id, bool df, uint8_t ttl,
                        uint8_t protocol, const IpAddress& src, const IpAddress& dst) {
+    const uint16_t flags = df ? 0x4000 : 0;
     p[0] = 0x45;
     p[1] = tos;
     store_be16(p + 2, total_len);
     store_be16(p + 4, id);
-    store_be16(p + 6, df ? 0x4000 : 0);
+    store_be16(p + 6, flags);
     p[8] = ttl;
     p[9] = protocol;
     std::memcpy(p + 12, src.data(), 4);
     std::memcpy(p + 16, dst.data(), 4);
-    update_ipv4_checksum(p);
+    // The checksum from the field values rather than by re-reading the
+    // octets just stored (per packet on the tunnel path; reading them back
+    // would stall on store forwarding).
+    uint32_t sum = (0x45u << 8 | tos) + total_len + id + flags + (uint32_t(ttl) << 8 | protocol) +
+                   load_be16(src.data()) + load_be16(src.data() + 2) + load_be16(dst.data()) +
+                   load_be16(dst.data() + 2);
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    store_be16(p + 10, uint16_t(~sum));
 }
 
 void write_ipv6_header(uint8_t* p, uint8_t traffic_class, uint16_t payload_len, uint8_t next_header,

@@ -46,8 +46,34 @@ struct IpHeader {
 // Parses the fixed header. `exact`: the length fields must account for every
 // octet of `pkt`; otherwise they may claim less (trailing link-layer padding).
 // False when the header is truncated, the version is not 4/6, IHL < 5, or the
-// lengths disagree with pkt.size().
-bool parse_ip_header(ByteView pkt, bool exact, IpHeader& out);
+// lengths disagree with pkt.size(). (Inline: it runs for every packet.)
+inline bool parse_ip_header(ByteView pkt, bool exact, IpHeader& out) {
+    if (pkt.empty()) return false;
+    const uint8_t* p = pkt.data();
+    out.version = uint8_t(p[0] >> 4);
+    if (out.version == 4) {
+        if (pkt.size() < kIpv4HeaderLen) return false;
+        out.header_len = std::size_t(p[0] & 0x0f) * 4;
+        out.total_len = load_be16(p + 2);
+        if (out.header_len < kIpv4HeaderLen || out.total_len < out.header_len) return false;
+        uint16_t frag = load_be16(p + 6);
+        out.tos = p[1];
+        out.df = (frag & 0x4000) != 0;
+        out.fragment = (frag & 0x3fff) != 0;  // MF or a non-zero offset
+        out.protocol = p[9];
+    } else if (out.version == 6) {
+        if (pkt.size() < kIpv6HeaderLen) return false;
+        out.header_len = kIpv6HeaderLen;
+        out.total_len = kIpv6HeaderLen + load_be16(p + 4);
+        out.tos = uint8_t((p[0] & 0x0f) << 4 | p[1] >> 4);
+        out.df = false;
+        out.fragment = false;
+        out.protocol = p[6];
+    } else {
+        return false;
+    }
+    return exact ? out.total_len == pkt.size() : out.total_len <= pkt.size();
+}
 
 // Where transport-mode ESP/AH goes (sa.hpp): after the IPv4 header, or after
 // the IPv6 Hop-by-Hop, Routing and Fragment headers.
