@@ -2,6 +2,7 @@
 // bookkeeping of installed IPsec SA pairs.
 #include "host/common/log.hpp"
 #include "host/ike/ikev1_core.hpp"
+#include "host/ike/tasks/aggressive_mode.hpp"
 #include "host/ike/tasks/informational.hpp"
 #include "host/ike/tasks/main_mode.hpp"
 #include "host/ike/tasks/quick_mode.hpp"
@@ -51,10 +52,6 @@ void Ikev1Core::start_phase1(const config::Connection& c) {
                                                         "initiate to"));
         return;
     }
-    if (c.aggressive) {
-        complete(c.name, Outcome::failure("unsupported", "Aggressive Mode is not implemented yet"));
-        return;
-    }
     auto cookie = random_cookie();
     if (!cookie.ok()) {
         complete(c.name, Outcome::failure("internal", cookie.error().message));
@@ -74,8 +71,14 @@ void Ikev1Core::start_phase1(const config::Connection& c) {
     for (const auto& [id, e] : sas_) first_contact &= e.doomed || e.sa->remote.addr != sa->remote.addr;
     for (const auto& [id, ch] : children_) first_contact &= ch.peer != sa->remote.addr;
     Entry* e = add_entry(std::move(sa));
-    IKEOFF_LOG(1, "ike", e->sa->describe() << ": initiating Main Mode");
-    (void)e->tm->start(MainMode::initiator(*e->sa, env_, first_contact), 0);
+    IKEOFF_LOG(1, "ike", e->sa->describe() << ": initiating " << (c.aggressive ? "Aggressive" : "Main") << " Mode");
+    std::unique_ptr<Task> task;
+    if (c.aggressive) {
+        task = AggressiveMode::initiator(*e->sa, env_, first_contact);
+    } else {
+        task = MainMode::initiator(*e->sa, env_, first_contact);
+    }
+    (void)e->tm->start(std::move(task), 0);
 }
 
 void Ikev1Core::start_quick_mode(Entry& e, const config::Connection& c) {

@@ -1,6 +1,7 @@
 #include "host/ike/ikev1_core.hpp"
 
 #include "host/common/log.hpp"
+#include "host/ike/tasks/aggressive_mode.hpp"
 #include "host/ike/tasks/informational.hpp"
 #include "host/ike/tasks/main_mode.hpp"
 #include "host/ike/tasks/quick_mode.hpp"
@@ -134,12 +135,6 @@ void Ikev1Core::new_responder(const Datagram& d, const isakmp::Framed& f) {
         IKEOFF_LOG(1, "ike", "too many half-open ISAKMP SAs: dropping a first message from " << d.remote.to_string());
         return;
     }
-    if (f.header.exchange != ExchangeType::identity_protection) {
-        ++counters_.unknown_sa;
-        IKEOFF_LOG(2, "ike", "dropping " << isakmp::to_string(f.header.exchange) << " from " << d.remote.to_string()
-                                         << ": not implemented");
-        return;
-    }
     auto candidates = connections_for(d.local.addr, d.remote.addr);
     if (candidates.empty()) {
         ++counters_.no_connection;
@@ -169,7 +164,13 @@ void Ikev1Core::new_responder(const Datagram& d, const isakmp::Framed& f) {
         doom(id);
         reap();
     });
-    (void)e->tm->start(MainMode::responder(*e->sa, env_, std::move(candidates)), 0, false);
+    std::unique_ptr<Task> task;
+    if (f.header.exchange == ExchangeType::aggressive) {
+        task = AggressiveMode::responder(*e->sa, env_, std::move(candidates));
+    } else {
+        task = MainMode::responder(*e->sa, env_, std::move(candidates));
+    }
+    (void)e->tm->start(std::move(task), 0, false);
     e->tm->on_message(d, f);
     if (!e->tm->has_received(0)) {
         // The very first message was refused: keep nothing.
@@ -233,8 +234,8 @@ void Ikev1Core::task_done(IsakmpSa& sa, Task& task) {
     switch (task.kind()) {
         case TaskKind::main_mode:
         case TaskKind::aggressive_mode: {
-            auto* mm = dynamic_cast<MainMode*>(&task);
-            phase1_established(sa, mm && mm->initial_contact_received());
+            auto& p1 = static_cast<Phase1Exchange&>(task);
+            phase1_established(sa, p1.initial_contact_received());
             break;
         }
         case TaskKind::quick_mode:

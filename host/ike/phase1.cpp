@@ -117,7 +117,11 @@ isakmp::CodecResult<config::Identity> Phase1::check_peer_id(const isakmp::IdPayl
 
 Status Phase1::create_dh() {
     IKEOFF_ENSURE(sa_.proposal.has_value(), Errc::internal, "DH before a proposal was chosen");
-    IKEOFF_ASSIGN(crypto::DhGroup g, crypto::DhGroup::well_known(sa_.proposal->dh_group));
+    return create_dh(sa_.proposal->dh_group);
+}
+
+Status Phase1::create_dh(uint16_t group) {
+    IKEOFF_ASSIGN(crypto::DhGroup g, crypto::DhGroup::well_known(group));
     IKEOFF_ASSIGN(dh_, crypto::DhKeyExchange::generate(g));
     Bytes& mine = sa_.initiator ? gxi : gxr;
     mine.assign(dh_->public_value().begin(), dh_->public_value().end());
@@ -153,7 +157,9 @@ Status Phase1::derive_keys(ByteView peer_ke) {
     IKEOFF_TRY(c.start_phase1(gxi, gxr));
     sa_.keymat.emplace(std::move(km));
     sa_.crypto.emplace(std::move(c));
-    dh_.reset();  // the private value is no longer needed
+    // The private value stays until the task ends: a refused message (a
+    // forged or mismatched answer) must not stop the genuine one from
+    // being processed with the same key pair.
     return {};
 }
 

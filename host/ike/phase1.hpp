@@ -39,6 +39,16 @@ Result<isakmp::SaPayload> phase1_answer(const isakmp::SaPayload& offered, std::s
 // zero (RFC 2407 §4.6.2 allows zero or UDP/500).
 isakmp::IdPayload id_payload_of(const config::Identity& id);
 
+// Main and Aggressive Mode tasks, as the core sees them.
+class Phase1Exchange : public Task {
+public:
+    // The peer sent INITIAL-CONTACT (RFC 2407 §4.6.3.3).
+    bool initial_contact_received() const noexcept { return initial_contact_received_; }
+
+protected:
+    bool initial_contact_received_ = false;
+};
+
 class Phase1 {
 public:
     Phase1(IsakmpSa& sa, TaskEnv& env) : sa_(sa), env_(env) {}
@@ -57,8 +67,10 @@ public:
     Authenticator& auth() { return *auth_; }
     bool has_auth() const noexcept { return auth_ != nullptr; }
 
-    // Our KE value for sa.proposal's group, and a fresh nonce (RFC 2409 §5).
+    // Our KE value for sa.proposal's group (or `group`: Aggressive Mode
+    // sends KE before a proposal is chosen), and a fresh nonce (RFC 2409 §5).
     Status create_dh();
+    Status create_dh(uint16_t group);
     Result<Bytes> create_nonce();
 
     // g^xy from the peer's KE, then SKEYID, SKEYID_d/a/e and Ka (keymat_v1),

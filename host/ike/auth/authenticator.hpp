@@ -27,6 +27,9 @@ public:
     virtual config::AuthMethod method() const = 0;
     // The shared secret SKEYID is made from (pre-shared keys only).
     virtual ByteView pre_shared_key() const { return {}; }
+    // Certificate requests to send with our KE (signatures: one per
+    // trusted CA, so the peer sends its certificate).
+    virtual std::vector<isakmp::Payload> cert_requests() const { return {}; }
     // The payloads that prove us, given our HASH_I (initiator) or HASH_R.
     virtual Result<std::vector<isakmp::Payload>> build(ByteView our_hash) = 0;
     // Checks the peer's proof in `m` against the hash it must have signed

@@ -33,7 +33,7 @@ namespace ikeoff::ike {
 
 isakmp::AuthClass auth_class_of(config::AuthMethod m);
 
-class MainMode final : public Task {
+class MainMode final : public Phase1Exchange {
 public:
     static std::unique_ptr<MainMode> initiator(IsakmpSa& sa, TaskEnv& env, bool initial_contact);
     static std::unique_ptr<MainMode> responder(IsakmpSa& sa, TaskEnv& env,
@@ -44,9 +44,6 @@ public:
     bool initiator() const override { return sa_.initiator; }
     Step initiate() override;
     Step process(const Received& m) override;
-
-    // The peer sent INITIAL-CONTACT (RFC 2407 §4.6.3.3) in message 5.
-    bool initial_contact_received() const noexcept { return initial_contact_received_; }
 
 private:
     enum class State : uint8_t {
@@ -77,7 +74,6 @@ private:
     Phase1 p1_;
     State state_ = State::init;
     bool initial_contact_ = false;
-    bool initial_contact_received_ = false;
     std::vector<const config::Connection*> candidates_;
 };
 
