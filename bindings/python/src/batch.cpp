@@ -1,0 +1,293 @@
+// Packets through the engine from Python: one at a time (raising on
+// failure) or in batches (per-packet statuses, never raising for a packet).
+//
+// The batch paths are built for throughput: inputs are read in place through
+// the buffer protocol, every result is written once, straight into one output
+// buffer (a fresh bytearray, or the caller's writable buffer so nothing is
+// allocated per call), and the engine runs with the GIL released. Statuses,
+// lengths and offsets stay in C++ vectors until Python asks for them.
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "bindings/python/src/convert.hpp"
+#include "bindings/python/src/engine.hpp"
+#include "bindings/python/src/errors.hpp"
+
+namespace ikeoff::pybind {
+
+namespace {
+
+// Outbound results may grow by up to kMaxOverhead; inbound ones never grow.
+std::size_t overhead(ipsec::Direction dir) { return dir == ipsec::Direction::outbound ? ipsec::kMaxOverhead : 0; }
+
+bool overlaps(ByteView a, ByteView b) {
+    if (a.empty() || b.empty()) return false;
+    auto a0 = reinterpret_cast<uintptr_t>(a.data()), b0 = reinterpret_cast<uintptr_t>(b.data());
+    return a0 < b0 + b.size() && b0 < a0 + a.size();
+}
+
+// A fresh bytearray of n bytes whose contents are not initialised (every
+// octet a caller can see through the results is written by the engine).
+py::object new_bytearray(std::size_t n) {
+    PyObject* o = PyByteArray_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(n));
+    if (o == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::object>(o);
+}
+
+}  // namespace
+
+// The outcome of one batch call.
+class BatchResult {
+public:
+    py::object buffer;  // where the results are: a bytearray, or the caller's `out`
+    ipsec::Direction dir = ipsec::Direction::outbound;
+    std::vector<uint8_t> status;
+    std::vector<uint32_t> length;
+    std::vector<uint64_t> offset;
+    std::vector<uint64_t> seq;
+    std::vector<uint32_t> sa;
+
+    std::size_t size() const { return status.size(); }
+
+    std::size_t index(Py_ssize_t i) const {
+        auto n = static_cast<Py_ssize_t>(size());
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) throw py::index_error("packet index out of range");
+        return static_cast<std::size_t>(i);
+    }
+    bool ok_at(std::size_t i) const { return status[i] == 0; }
+
+    py::object view(Py_ssize_t idx) const {
+        std::size_t i = index(idx);
+        if (!ok_at(i)) return py::none();
+        // Byte-addressed even when `out` was an array of wider items.
+        py::object mv = py::memoryview(buffer).attr("cast")("B");
+        return mv[py::slice(static_cast<Py_ssize_t>(offset[i]), static_cast<Py_ssize_t>(offset[i] + length[i]), 1)];
+    }
+    py::object copy(Py_ssize_t idx) const {
+        std::size_t i = index(idx);
+        if (!ok_at(i)) return py::none();
+        BufferView b(buffer, false, "buffer");
+        return to_pybytes(b.bytes().subspan(offset[i], length[i]));
+    }
+    std::size_t ok_count() const { return static_cast<std::size_t>(std::count(status.begin(), status.end(), 0)); }
+};
+
+namespace {
+
+py::object finish(ipsec::Direction dir, py::object buffer, const std::vector<ipsec::Packet>& packets,
+                  const std::vector<uint64_t>& out_off) {
+    auto r = std::make_unique<BatchResult>();
+    r->buffer = std::move(buffer);
+    r->dir = dir;
+    std::size_t n = packets.size();
+    r->status.resize(n);
+    r->length.resize(n);
+    r->seq.resize(n);
+    r->sa.resize(n);
+    r->offset = out_off;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& p = packets[i];
+        r->status[i] = static_cast<uint8_t>(p.status);
+        r->length[i] = p.status == ipsec::PacketStatus::ok ? p.out_len : 0;
+        r->seq[i] = p.seq;
+        r->sa[i] = p.sa;
+    }
+    return py::cast(std::move(r));
+}
+
+void process(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, std::vector<ipsec::Packet>& packets) {
+    std::shared_ptr<ipsec::Engine> engine = state->get();
+    if (packets.empty()) return;
+    py::gil_scoped_release unlocked;
+    engine->process(dir, packets);
+}
+
+}  // namespace
+
+py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
+                            py::handle data, py::handle offsets, py::handle lengths, py::handle out,
+                            py::handle stride) {
+    BufferView in(data, false, "data");
+    std::vector<uint64_t> off = int_sequence(offsets, "offsets");
+    std::vector<uint64_t> len = int_sequence(lengths, "lengths");
+    if (off.size() != len.size()) {
+        raise_config("offsets and lengths differ in length (" + std::to_string(off.size()) + " and " +
+                     std::to_string(len.size()) + ")");
+    }
+    const std::size_t n = off.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (off[i] > in.size() || len[i] > in.size() - off[i]) {
+            raise_config("packet " + std::to_string(i) + ": offset " + std::to_string(off[i]) + " + length " +
+                         std::to_string(len[i]) + " is beyond the end of data (" + std::to_string(in.size()) +
+                         " bytes)");
+        }
+    }
+
+    // Output layout: fixed slots of `stride` bytes, or each packet's worst
+    // case one after the other.
+    std::vector<uint64_t> out_off(n), cap(n);
+    uint64_t total = 0;
+    if (!stride.is_none()) {
+        if (!PyLong_Check(stride.ptr())) raise_config("stride: expected an integer");
+        long long s = PyLong_AsLongLong(stride.ptr());
+        if (s <= 0 || s > (1LL << 31)) raise_config("stride: must be 1..2^31");
+        for (std::size_t i = 0; i < n; ++i) {
+            out_off[i] = i * static_cast<uint64_t>(s);
+            cap[i] = static_cast<uint64_t>(s);
+        }
+        total = n * static_cast<uint64_t>(s);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            out_off[i] = total;
+            cap[i] = len[i] + overhead(dir);
+            total += cap[i];
+        }
+    }
+
+    py::object buffer = out.is_none() ? new_bytearray(total) : py::reinterpret_borrow<py::object>(out);
+    BufferView dst(buffer, true, "out");
+    if (dst.size() < total) {
+        raise_config("out: holds " + std::to_string(dst.size()) + " bytes, this batch needs " +
+                     std::to_string(total) + (stride.is_none() ? " (each packet's length + " +
+                                                                     std::to_string(overhead(dir)) + ")"
+                                                               : std::string()));
+    }
+
+    std::vector<ipsec::Packet> packets(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        packets[i].in = in.bytes().subspan(off[i], len[i]);
+        packets[i].out = dst.mutable_bytes().subspan(out_off[i], cap[i]);
+        packets[i].sa = sa;
+        if (overlaps(packets[i].in, packets[i].out)) {
+            raise_config("packet " + std::to_string(i) + ": its output slot overlaps its input");
+        }
+    }
+    process(state, dir, packets);
+    return finish(dir, std::move(buffer), packets, out_off);
+}
+
+py::object run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
+                          py::handle packets_obj) {
+    if (py::isinstance<py::str>(packets_obj) || PyObject_CheckBuffer(packets_obj.ptr())) {
+        raise_config("packets: expected a sequence of packets (a list of bytes), got one bytes-like object;"
+                     " use the *_buffer methods for one buffer with offsets");
+    }
+    std::vector<BufferView> views;
+    if (py::isinstance<py::sequence>(packets_obj)) views.reserve(py::len(packets_obj));
+    for (py::handle p : packets_obj) {
+        views.emplace_back(p, false, ("packets[" + std::to_string(views.size()) + "]").c_str());
+    }
+    const std::size_t n = views.size();
+    std::vector<uint64_t> out_off(n);
+    uint64_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        out_off[i] = total;
+        total += views[i].size() + overhead(dir);
+    }
+    py::object buffer = new_bytearray(total);
+    BufferView dst(buffer, true, "out");
+    std::vector<ipsec::Packet> packets(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        packets[i].in = views[i].bytes();
+        packets[i].out = dst.mutable_bytes().subspan(out_off[i], views[i].size() + overhead(dir));
+        packets[i].sa = sa;
+    }
+    process(state, dir, packets);
+    return finish(dir, std::move(buffer), packets, out_off);
+}
+
+py::bytes run_single(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
+                     py::handle packet, const std::string& context) {
+    BufferView in(packet, false, "packet");
+    // A bytes object of the worst-case size, filled by the engine and then
+    // cut to the result: the only copy of the packet. (Never size 0: that is
+    // CPython's shared empty bytes.)
+    std::size_t cap = std::max<std::size_t>(1, in.size() + overhead(dir));
+    PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(cap));
+    if (raw == nullptr) throw py::error_already_set();
+    std::vector<ipsec::Packet> one(1);
+    one[0].in = in.bytes();
+    one[0].out = MutableByteView(reinterpret_cast<uint8_t*>(PyBytes_AS_STRING(raw)), cap);
+    one[0].sa = sa;
+    try {
+        process(state, dir, one);
+    } catch (...) {
+        Py_DECREF(raw);
+        throw;
+    }
+    if (one[0].status != ipsec::PacketStatus::ok) {
+        Py_DECREF(raw);
+        raise_packet_error(one[0].status, one[0].seq, context);
+    }
+    if (_PyBytes_Resize(&raw, static_cast<Py_ssize_t>(one[0].out_len)) != 0) throw py::error_already_set();
+    return py::reinterpret_steal<py::bytes>(raw);
+}
+
+void init_batch(py::module_& m) {
+    py::class_<BatchResult>(m, "BatchResult", R"doc(
+The outcome of one batch call: a status per packet, and the results in one buffer.
+
+A batch never raises for a packet that failed: look at ``status`` (one
+PacketStatus code per packet, as bytes), or ``statuses()``, and call
+``check()`` to raise the first failure as its PacketError.
+
+``result[i]`` copies packet i's output to bytes (None when it failed);
+``result.view(i)`` is a memoryview into ``buffer`` without a copy. Packet
+i's output is ``buffer[offsets[i]:offsets[i] + lengths[i]]``.
+)doc")
+        .def("__len__", &BatchResult::size)
+        .def("__getitem__", &BatchResult::copy, py::arg("index"),
+             "Packet `index`'s output as bytes (a copy), or None when it failed.")
+        .def("view", &BatchResult::view, py::arg("index"),
+             "Packet `index`'s output as a memoryview into `buffer` (no copy), or None when it failed.")
+        .def("packets", [](const BatchResult& r) {
+            py::list l;
+            for (std::size_t i = 0; i < r.size(); ++i) l.append(r.copy(static_cast<Py_ssize_t>(i)));
+            return l;
+        }, "Every packet's output as bytes, None where the packet failed.")
+        .def("statuses", [](const BatchResult& r) {
+            py::list l;
+            for (uint8_t s : r.status) l.append(status_member(static_cast<ipsec::PacketStatus>(s)));
+            return l;
+        }, "The PacketStatus of each packet.")
+        .def("error", [](const BatchResult& r, Py_ssize_t idx) -> py::object {
+            std::size_t i = r.index(idx);
+            if (r.ok_at(i)) return py::none();
+            return make_packet_error(static_cast<ipsec::PacketStatus>(r.status[i]), r.seq[i],
+                                     "packet " + std::to_string(i));
+        }, py::arg("index"), "The PacketError packet `index` would have raised on its own, or None if it is ok.")
+        .def("check", [](const BatchResult& r) {
+            for (std::size_t i = 0; i < r.size(); ++i) {
+                if (!r.ok_at(i)) {
+                    raise_packet_error(static_cast<ipsec::PacketStatus>(r.status[i]), r.seq[i],
+                                       "packet " + std::to_string(i));
+                }
+            }
+        }, "Raise the first failed packet's PacketError; do nothing when all are ok.")
+        .def_property_readonly("status", [](const BatchResult& r) {
+            return py::bytes(reinterpret_cast<const char*>(r.status.data()), r.status.size());
+        }, "One PacketStatus code per packet (0 = ok), as bytes.")
+        .def_property_readonly("lengths", [](const BatchResult& r) { return r.length; },
+                               "Output length of each packet (0 when it failed).")
+        .def_property_readonly("offsets", [](const BatchResult& r) { return r.offset; },
+                               "Where each packet's output starts in `buffer`.")
+        .def_property_readonly("seqs", [](const BatchResult& r) { return r.seq; },
+                               "Full sequence number sent or received per packet (0 when unknown).")
+        .def_property_readonly("sa_handles", [](const BatchResult& r) { return r.sa; },
+                               "The SA handle each packet used (inbound by SPI: the one found; 0 if none).")
+        .def_property_readonly("buffer", [](const BatchResult& r) { return r.buffer; },
+                               "The output buffer (a bytearray, or the `out` the caller passed).")
+        .def_property_readonly("ok", &BatchResult::ok_count, "How many packets came out ok.")
+        .def_property_readonly("all_ok", [](const BatchResult& r) { return r.ok_count() == r.size(); },
+                               "True when every packet came out ok.")
+        .def("__repr__", [](const BatchResult& r) {
+            return "<ikeoffload.BatchResult " + std::to_string(r.size()) + " packets, " +
+                   std::to_string(r.ok_count()) + " ok>";
+        });
+}
+
+}  // namespace ikeoff::pybind
