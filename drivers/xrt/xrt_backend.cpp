@@ -156,13 +156,20 @@ Status XrtBackend::launch(KernelSlot& k, const fpga::KernelCall& call) {
     // caught by the xclbin check rather than silently mis-wired here.
     const contract::KernelSig& sig = contract::kKernels[call.kernel];
     IKEOFF_TRY(guarded("setting " + k.name + " arguments", [&] {
+        k.bound.clear();
+        // Buffers are bound and recorded in one place, so diagnostics show
+        // exactly which buffer object each argument received.
+        auto bind = [&](int idx, const std::string& a, const xrt::bo& bo) {
+            k.run.set_arg(idx, bo);
+            k.bound.emplace_back(a, bo);
+        };
         for (uint32_t i = 0; i < sig.arg_count; ++i) {
             const std::string a = sig.args[i].name;
             const int idx = int(i);
-            if (a == "pkt_in") k.run.set_arg(idx, k.pkt_in.bo);
-            else if (a == "pkt_out") k.run.set_arg(idx, k.pkt_out.bo);
-            else if (a == "desc") k.run.set_arg(idx, k.desc.bo);
-            else if (a == "sa_table") k.run.set_arg(idx, table_);
+            if (a == "pkt_in") bind(idx, a, k.pkt_in.bo);
+            else if (a == "pkt_out") bind(idx, a, k.pkt_out.bo);
+            else if (a == "desc") bind(idx, a, k.desc.bo);
+            else if (a == "sa_table") bind(idx, a, table_);
             else if (a == "num_desc") k.run.set_arg(idx, n);
             else if (a == "num_sa") k.run.set_arg(idx, call.num_sa);
             else if (a == "direction") k.run.set_arg(idx, call.direction);
@@ -227,9 +234,8 @@ Diagnostics XrtBackend::diagnostics() const {
             const uint32_t skip = pkt->extra_cu_masks;
             const uint32_t words = pkt->count > 1 + skip ? pkt->count - 1 - skip : 0;
             l.regmap.assign(pkt->data + skip, pkt->data + skip + words);
-            for (const GrowBuffer* b : {&k.pkt_in, &k.pkt_out, &k.desc})
-                l.buffers.push_back({b->arg, int32_t(b->bo.get_memory_group()), b->bo.address(), b->size});
-            l.buffers.push_back(d.sa_table);
+            for (const auto& [arg, bo] : k.bound)
+                l.buffers.push_back({arg, int32_t(bo.get_memory_group()), bo.address(), bo.size()});
             // map() is non-const in XRT; a copy shares the same buffer object.
             xrt::bo desc_bo = k.desc.bo, in_bo = k.pkt_in.bo;
             const auto* desc = desc_bo.map<const contract::PacketDesc*>();

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xrt/xrt_bo.h>
@@ -34,6 +35,8 @@ struct KernelSlot {
     bool launched = false;
     uint32_t last_num_desc = 0;
     GrowBuffer pkt_in, pkt_out, desc;
+    std::vector<std::pair<std::string, xrt::bo>> bound;  // buffer arguments of the last launch, as set
+
 };
 
 struct BackendSetup {

@@ -320,6 +320,24 @@ TEST_P(NoopEngine, ReplacedXclbinIsRefused) {
     EXPECT_NE(e.error().message.find("sha256"), std::string::npos) << e.error().message;
 }
 
+TEST_P(NoopEngine, KernelMetadataDriftIsRefusedBeforeLoading) {
+    // A consistent manifest (right ABI, right checksum) for an xclbin whose
+    // num_sa register moved: XRT would write it where the kernel does not look.
+    auto spec = test_xrt::contract_spec(platform_);
+    ASSERT_TRUE(spec.ok());
+    for (auto& k : spec->kernels)
+        if (k.name == "ikeoff_esp_decap")
+            for (auto& a : k.args)
+                if (a.name == "num_sa") a.offset += 8;
+    auto g = test_xrt::generate(dir_, platform_, contract::kContractAbi, &*spec);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    auto e = open();
+    ASSERT_FALSE(e.ok());
+    EXPECT_EQ(e.error().code, Errc::abi_mismatch);
+    EXPECT_NE(e.error().message.find("ikeoff_esp_decap"), std::string::npos) << e.error().message;
+    EXPECT_NE(e.error().message.find("num_sa"), std::string::npos) << e.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(AllPlatforms, NoopEngine, ::testing::Values("u250", "u280", "u55c"));
 
 }  // namespace
