@@ -410,6 +410,22 @@ bool IpsecMbProvider::gcm_op(const MbSa& sa, CryptoOp& op, OpState& st) {
     // One context reused for every op (re-initialised each time) and wiped
     // when the provider goes, like an EVP context.
     gcm_context_data& ctx = gcm_ctx_;
+    const Segment& a = op.in[0];
+    const Segment& b = op.in[1];
+    if (op.encrypt && b.len && b.len <= 32 && op.iv_len == 12 && op.tag_len == 16 && !op.auth[1].len &&
+        sa.enc == EncAlg::aes_gcm16) {
+        // Every outbound ESP packet: payload + trailer joined in a scratch
+        // buffer that stays in L1, then sealed from there into `out` in one
+        // call. Measured on AVX512 at 1420 B: a second update call costs more
+        // than this copy, and copying into `out` instead stalls on its cache
+        // misses before the cipher can hide them.
+        uint8_t* joined = scratch(a.len + b.len);
+        std::memcpy(joined, a.data, a.len);
+        for (std::size_t i = 0; i < b.len; ++i) joined[a.len + i] = b.data[i];
+        sa.gcm_enc_oneshot(&sa.gcm, &ctx, op.out, joined, a.len + b.len, op.iv, op.auth[0].data, op.auth[0].len,
+                           op.tag, 16);
+        return true;
+    }
     if (op.iv_len == 0 || op.tag_len > 16) return false;
     // Sealing with a full-length tag writes it straight into the packet.
     uint8_t* tag = op.encrypt && op.tag_len == 16 ? op.tag : st.digest;
@@ -429,18 +445,12 @@ bool IpsecMbProvider::gcm_op(const MbSa& sa, CryptoOp& op, OpState& st) {
         if (aad_len) sa.gmac_update(&sa.gcm, &ctx, aad, aad_len);
         sa.gmac_final(&sa.gcm, &ctx, tag, 16);
     } else {
-        const Segment& a = op.in[0];
-        const Segment& b = op.in[1];
         auto oneshot = op.encrypt ? sa.gcm_enc_oneshot : sa.gcm_dec_oneshot;
         if (op.iv_len == 12 && b.len == 0) {
             // One piece (every inbound packet): the one-call form.
             oneshot(&sa.gcm, &ctx, op.out, a.data, a.len, op.iv, aad, aad_len, tag, 16);
         } else if (op.iv_len == 12) {
-            // Payload + ESP trailer: joined in a scratch buffer that stays in
-            // L1, then sealed from there into `out` in one call. Measured on
-            // AVX512 at 1420 B: a second update call costs more than this
-            // copy, and copying into `out` instead stalls on its cache misses
-            // before the cipher can hide them.
+            // Two pieces, as above.
             uint8_t* joined = scratch(a.len + b.len);
             std::memcpy(joined, a.data, a.len);
             std::memcpy(joined + a.len, b.data, b.len);

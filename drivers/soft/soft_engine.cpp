@@ -104,13 +104,6 @@ Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
     return e.handle;
 }
 
-SaEntry* SoftEngine::lookup(ipsec::SaHandle h) {
-    if (cached_ && cached_->handle == h) return cached_;
-    SaEntry* e = table_.find(h);
-    if (e) cached_ = e;
-    return e;
-}
-
 Status SoftEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) {
     std::lock_guard lock(mu_);
     SaEntry* e = table_.find(sa);
@@ -229,6 +222,19 @@ void SoftEngine::build_outer_template(SaEntry& e) {
     }
 }
 
+namespace {
+
+// Pulls a packet towards L1 while the one before it is being processed: its
+// header is parsed first thing, and sealing copies or reads all of it.
+// (Prefetching `out` for writing as well measured slower.)
+void prefetch(const ipsec::Packet& p) {
+    // Every other line: the core's adjacent-line prefetcher brings the pair.
+    const std::size_t n = p.in.size();
+    for (std::size_t off = 0; off < n; off += 128) __builtin_prefetch(p.in.data() + off);
+}
+
+}  // namespace
+
 void SoftEngine::process(ipsec::Direction dir, std::span<ipsec::Packet> batch) {
     std::lock_guard lock(mu_);
     counters_.batches += 1;
@@ -244,6 +250,7 @@ void SoftEngine::process(ipsec::Direction dir, std::span<ipsec::Packet> batch) {
     bool in_order = true;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         ipsec::Packet& pkt = batch[i];
+        if (i + 1 < batch.size()) prefetch(batch[i + 1]);
         const uint32_t slot = in_order ? 0 : uint32_t(i);
         Work& w = work_[slot];
         slot_[i] = kDone;

@@ -118,7 +118,12 @@ private:
     enum class ProviderMode { automatic, openssl, ipsecmb };
 
     CryptoProvider* pick_provider(const ipsec::SaParams& p) const;
-    SaEntry* lookup(ipsec::SaHandle h);
+    SaEntry* lookup(ipsec::SaHandle h) {
+        if (cached_ && cached_->handle == h) return cached_;
+        SaEntry* e = table_.find(h);
+        if (e) cached_ = e;
+        return e;
+    }
 
     // soft_outbound.cpp
     ipsec::PacketStatus prepare_outbound(ipsec::Packet& pkt, Work& w);

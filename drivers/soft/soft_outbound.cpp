@@ -8,6 +8,25 @@ namespace ikeoff::drivers::soft {
 
 using ipsec::PacketStatus;
 
+namespace {
+
+// Big-endian stores as one byte-swapped word each (the byte-by-byte helpers
+// of bytes.hpp are not merged by the compiler here, and this runs per packet).
+inline void put16(uint8_t* p, uint16_t v) {
+    v = __builtin_bswap16(v);
+    std::memcpy(p, &v, 2);
+}
+inline void put32(uint8_t* p, uint32_t v) {
+    v = __builtin_bswap32(v);
+    std::memcpy(p, &v, 4);
+}
+inline void put64(uint8_t* p, uint64_t v) {
+    v = __builtin_bswap64(v);
+    std::memcpy(p, &v, 8);
+}
+
+}  // namespace
+
 PacketStatus SoftEngine::prepare_outbound(ipsec::Packet& pkt, Work& w) {
     // engine.hpp check order: SA, direction, hard lifetime, packet, sequence, buffer.
     SaEntry* e = lookup(pkt.sa);
@@ -101,17 +120,17 @@ void SoftEngine::write_front(const ipsec::Packet& pkt, const Work& w) {
         if (w.version == 4) {
             const uint16_t flags = w.inner_df ? 0x4000 : 0;
             o[1] = w.inner_tos;
-            store_be16(o + 2, uint16_t(w.total));
-            store_be16(o + 4, uint16_t(w.seq));
-            store_be16(o + 6, flags);
+            put16(o + 2, uint16_t(w.total));
+            put16(o + 4, uint16_t(w.seq));
+            put16(o + 6, flags);
             uint32_t sum = s.outer_sum + w.inner_tos + uint32_t(w.total) + uint16_t(w.seq) + flags;
             sum = (sum & 0xffff) + (sum >> 16);
             sum = (sum & 0xffff) + (sum >> 16);
-            store_be16(o + 10, uint16_t(~sum));
+            put16(o + 10, uint16_t(~sum));
         } else {
             o[0] = uint8_t(0x60 | w.inner_tos >> 4);
             o[1] = uint8_t(w.inner_tos << 4);
-            store_be16(o + 4, uint16_t(w.total - ipsec::kIpv6HeaderLen));
+            put16(o + 4, uint16_t(w.total - ipsec::kIpv6HeaderLen));
         }
     } else {
         std::memcpy(o, pkt.in.data(), w.front);
@@ -119,15 +138,15 @@ void SoftEngine::write_front(const ipsec::Packet& pkt, const Work& w) {
         ipsec::set_ip_length(o, w.version, w.total);
         if (w.version == 4) ipsec::update_ipv4_checksum(o);
         if (w.proto == ipsec::kProtoUdp) {
-            store_be16(o + w.front, p.encap->src_port);
-            store_be16(o + w.front + 2, p.encap->dst_port);
+            put16(o + w.front, p.encap->src_port);
+            put16(o + w.front + 2, p.encap->dst_port);
         }
     }
     if (w.proto == ipsec::kProtoUdp) {
         // RFC 3948 §2.1: ports from the SA (above), checksum zero.
         uint8_t* u = o + w.front;
-        store_be16(u + 4, uint16_t(w.total - w.front));
-        store_be16(u + 6, 0);
+        put16(u + 4, uint16_t(w.total - w.front));
+        put16(u + 6, 0);
     }
 }
 
@@ -154,8 +173,8 @@ void SoftEngine::frame_esp(const ipsec::Packet& pkt, Work& w) {
     const std::size_t trailer_len = body - payload_len;
     CryptoOp& op = w.op;
 
-    store_be32(esp, spi);
-    store_be32(esp + 4, uint32_t(seq));  // RFC 4303 §2.2.1: only the low 32 bits travel
+    put32(esp, spi);
+    put32(esp + 4, uint32_t(seq));  // RFC 4303 §2.2.1: only the low 32 bits travel
     // The trailer goes straight to its place after the payload; the cipher
     // input is then [payload in `in`][trailer already in `out`].
     uint8_t* trailer = ct + payload_len;
@@ -165,9 +184,9 @@ void SoftEngine::frame_esp(const ipsec::Packet& pkt, Work& w) {
         // sa.hpp: the explicit IV is the 64-bit sequence number; RFC 4106
         // §4: nonce = salt || IV; §5: AAD = SPI || seq, i.e. the ESP header
         // as sent, or SPI || seq high || seq low with ESN.
-        store_be64(esp + 8, seq);
+        put64(esp + 8, seq);
         std::memcpy(w.nonce.data(), s.salt.data(), 4);
-        store_be64(w.nonce.data() + 4, seq);
+        put64(w.nonce.data() + 4, seq);
         // The common case fills the op field by field (no reset first).
         op.sa = s.crypto.get();
         op.encrypt = true;
@@ -180,7 +199,7 @@ void SoftEngine::frame_esp(const ipsec::Packet& pkt, Work& w) {
         op.out_len = body;
         if (esn) {
             std::memcpy(w.aad.data(), esp, 4);
-            store_be64(w.aad.data() + 4, seq);
+            put64(w.aad.data() + 4, seq);
             op.auth[0] = {w.aad.data(), 12};
         } else {
             op.auth[0] = {esp, 8};
@@ -200,14 +219,14 @@ void SoftEngine::frame_esp(const ipsec::Packet& pkt, Work& w) {
     op.tag_len = icv_len;
     op.out = ct;
     op.out_len = body;
-    store_be32(w.seq_hi.data(), uint32_t(seq >> 32));
+    put32(w.seq_hi.data(), uint32_t(seq >> 32));
     switch (alg) {
         case ipsec::EncAlg::aes_gmac: {
             // RFC 4543 §3.2/§5: GMAC authenticates SPI, seq (with its high
             // half when ESN), IV and the whole unencrypted payload.
-            store_be64(esp + 8, seq);
+            put64(esp + 8, seq);
             std::memcpy(w.nonce.data(), s.salt.data(), 4);
-            store_be64(w.nonce.data() + 4, seq);
+            put64(w.nonce.data() + 4, seq);
             op.iv = w.nonce.data();
             op.iv_len = 12;
             std::memcpy(ct, payload, payload_len);
