@@ -99,7 +99,7 @@ config::Identity Phase1::remote_lookup_identity() const {
 
 Status Phase1::prepare_auth(const config::Identity& remote) {
     IKEOFF_ENSURE(sa_.conn != nullptr, Errc::internal, "no connection chosen");
-    IKEOFF_ASSIGN(auth_, create_authenticator(*sa_.conn, env_.secrets, local_identity(), remote));
+    IKEOFF_ASSIGN(auth_, create_authenticator(*sa_.conn, env_.config, env_.secrets, local_identity(), remote));
     return {};
 }
 

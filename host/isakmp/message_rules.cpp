@@ -46,8 +46,9 @@ constexpr PayloadRule kMm34Sig[] = {R(P::ke, 1, 1), R(P::nonce, 1, 1), R(P::cert
 constexpr PayloadRule kMm56Psk[] = {E(P::id, 1, 1), E(P::hash, 1, 1), E(P::notify, 0, N),
                                     E(P::vendor_id, 0, N)};
 // 5: HDR*, IDii, [ CERT, ] SIG_I     6: HDR*, IDir, [ CERT, ] SIG_R
+// (strongSwan also puts a CERTREQ into its message 5.)
 constexpr PayloadRule kMm56Sig[] = {E(P::id, 1, 1), E(P::cert, 0, N), E(P::sig, 1, 1),
-                                    E(P::notify, 0, N), E(P::vendor_id, 0, N)};
+                                    E(P::cert_request, 0, N), E(P::notify, 0, N), E(P::vendor_id, 0, N)};
 
 // Public key encryption (§5.2):
 // 3: HDR, [ HASH(1), ] KE, <IDii_b>PubKey_r, <Ni_b>PubKey_r

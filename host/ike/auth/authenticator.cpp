@@ -3,6 +3,7 @@
 namespace ikeoff::ike {
 
 Result<std::unique_ptr<Authenticator>> create_authenticator(const config::Connection& conn,
+                                                            const config::Config& config,
                                                             const config::Secrets& secrets,
                                                             const config::Identity& local,
                                                             const config::Identity& remote) {
@@ -17,6 +18,7 @@ Result<std::unique_ptr<Authenticator>> create_authenticator(const config::Connec
         }
         case config::AuthMethod::rsa_sig:
         case config::AuthMethod::dss_sig:
+            return make_signature_authenticator(conn, config, secrets, local);
         case config::AuthMethod::rsa_enc:
         case config::AuthMethod::rsa_enc_revised:
             break;

@@ -1,7 +1,7 @@
 // How phase 1 proves and checks identities (RFC 2409 §5.1-§5.4), one
 // implementation per authentication family:
 //   psk.cpp        pre-shared key: HASH_I / HASH_R in a HASH payload
-//   (signature.cpp, pubkey_encryption.cpp follow the same interface)
+//   signature.cpp  RSA / DSS signatures with X.509 certificates
 //
 // Main and Aggressive Mode compute HASH_I/HASH_R themselves (keymat_v1);
 // the authenticator turns our hash into payloads and checks the peer's.
@@ -12,6 +12,7 @@
 
 #include "host/common/bytes.hpp"
 #include "host/common/result.hpp"
+#include "host/config/config.hpp"
 #include "host/config/connection.hpp"
 #include "host/config/identity.hpp"
 #include "host/config/secrets.hpp"
@@ -40,11 +41,18 @@ public:
 };
 
 std::unique_ptr<Authenticator> make_psk_authenticator(SecretBytes psk);
+// RSA or DSS signatures (conn.auth) with our key from the secrets, our
+// certificate (leftcert=), the trusted CAs (`ca` sections) and rightcert=.
+Result<std::unique_ptr<Authenticator>> make_signature_authenticator(const config::Connection& conn,
+                                                                    const config::Config& config,
+                                                                    const config::Secrets& secrets,
+                                                                    const config::Identity& local);
 
 // The authenticator for `conn` between the two identities (the remote one
 // may be a stand-in, e.g. the peer's address before its ID is known).
 // Errors name what is missing ("no PSK for 10.0.0.1 - 10.0.0.2").
 Result<std::unique_ptr<Authenticator>> create_authenticator(const config::Connection& conn,
+                                                            const config::Config& config,
                                                             const config::Secrets& secrets,
                                                             const config::Identity& local,
                                                             const config::Identity& remote);

@@ -83,6 +83,9 @@ Result<std::vector<isakmp::Payload>> MainMode::ke_nonce_natd(ByteView nonce, con
     ByteView ke = sa_.initiator ? ByteView(p1_.gxi) : ByteView(p1_.gxr);
     ps.emplace_back(isakmp::KePayload{Bytes(ke.begin(), ke.end())});
     ps.emplace_back(isakmp::NoncePayload{Bytes(nonce.begin(), nonce.end())});
+    if (auth_class_of(sa_.conn->auth) == isakmp::AuthClass::signature) {
+        for (auto& cr : p1_.auth().cert_requests()) ps.push_back(std::move(cr));
+    }
     if (sa_.nat.version != isakmp::NatTVersion::none) {
         IKEOFF_ASSIGN(auto natd, build_nat_d(sa_, sa_.proposal->hash, local, remote, sa_.conn->forceencaps));
         for (auto& p : natd) ps.push_back(std::move(p));
