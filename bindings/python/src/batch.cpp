@@ -39,18 +39,17 @@ py::object new_bytearray(std::size_t n) {
 
 }  // namespace
 
-// The outcome of one batch call.
+// The outcome of one batch call. It keeps the engine's Packet records as
+// they came back (only status, out_len, seq and sa are read afterwards; the
+// spans in them are never dereferenced) and where each output slot began,
+// as an offset from the output buffer's start at the time of the call.
 class BatchResult {
 public:
     py::object buffer;  // where the results are: a bytearray, or the caller's `out`
-    ipsec::Direction dir = ipsec::Direction::outbound;
-    std::vector<uint8_t> status;
-    std::vector<uint32_t> length;
+    std::vector<ipsec::Packet> packets;
     std::vector<uint64_t> offset;
-    std::vector<uint64_t> seq;
-    std::vector<uint32_t> sa;
 
-    std::size_t size() const { return status.size(); }
+    std::size_t size() const { return packets.size(); }
 
     std::size_t index(Py_ssize_t i) const {
         auto n = static_cast<Py_ssize_t>(size());
@@ -58,46 +57,39 @@ public:
         if (i < 0 || i >= n) throw py::index_error("packet index out of range");
         return static_cast<std::size_t>(i);
     }
-    bool ok_at(std::size_t i) const { return status[i] == 0; }
+    bool ok_at(std::size_t i) const { return packets[i].status == ipsec::PacketStatus::ok; }
+    uint32_t length_at(std::size_t i) const { return ok_at(i) ? packets[i].out_len : 0; }
 
     py::object view(Py_ssize_t idx) const {
         std::size_t i = index(idx);
         if (!ok_at(i)) return py::none();
         // Byte-addressed even when `out` was an array of wider items.
         py::object mv = py::memoryview(buffer).attr("cast")("B");
-        return mv[py::slice(static_cast<Py_ssize_t>(offset[i]), static_cast<Py_ssize_t>(offset[i] + length[i]), 1)];
+        return mv[py::slice(static_cast<Py_ssize_t>(offset[i]), static_cast<Py_ssize_t>(offset[i] + length_at(i)), 1)];
     }
     py::object copy(Py_ssize_t idx) const {
         std::size_t i = index(idx);
         if (!ok_at(i)) return py::none();
         BufferView b(buffer, false, "buffer");
-        return to_pybytes(b.bytes().subspan(offset[i], length[i]));
+        if (offset[i] + length_at(i) > b.size()) {
+            raise_error(Errc::state_error, "the output buffer shrank after the batch call");
+        }
+        return to_pybytes(b.bytes().subspan(offset[i], length_at(i)));
     }
-    std::size_t ok_count() const { return static_cast<std::size_t>(std::count(status.begin(), status.end(), 0)); }
+    std::size_t ok_count() const {
+        std::size_t n = 0;
+        for (const auto& p : packets) n += p.status == ipsec::PacketStatus::ok;
+        return n;
+    }
+    template <typename F>
+    py::list column(F&& f) const {
+        py::list l(size());
+        for (std::size_t i = 0; i < size(); ++i) l[i] = py::int_(f(i));
+        return l;
+    }
 };
 
 namespace {
-
-py::object finish(ipsec::Direction dir, py::object buffer, const std::vector<ipsec::Packet>& packets,
-                  const std::vector<uint64_t>& out_off) {
-    auto r = std::make_unique<BatchResult>();
-    r->buffer = std::move(buffer);
-    r->dir = dir;
-    std::size_t n = packets.size();
-    r->status.resize(n);
-    r->length.resize(n);
-    r->seq.resize(n);
-    r->sa.resize(n);
-    r->offset = out_off;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& p = packets[i];
-        r->status[i] = static_cast<uint8_t>(p.status);
-        r->length[i] = p.status == ipsec::PacketStatus::ok ? p.out_len : 0;
-        r->seq[i] = p.seq;
-        r->sa[i] = p.sa;
-    }
-    return py::cast(std::move(r));
-}
 
 void process(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, std::vector<ipsec::Packet>& packets) {
     std::shared_ptr<ipsec::Engine> engine = state->get();
@@ -106,46 +98,50 @@ void process(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, st
     engine->process(dir, packets);
 }
 
+py::object finish(py::object buffer, std::vector<ipsec::Packet>&& packets, std::vector<uint64_t>&& offsets) {
+    auto r = std::make_unique<BatchResult>();
+    r->buffer = std::move(buffer);
+    r->packets = std::move(packets);
+    r->offset = std::move(offsets);
+    return py::cast(std::move(r));
+}
+
 }  // namespace
 
 py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
                             py::handle data, py::handle offsets, py::handle lengths, py::handle out,
                             py::handle stride) {
     BufferView in(data, false, "data");
-    std::vector<uint64_t> off = int_sequence(offsets, "offsets");
-    std::vector<uint64_t> len = int_sequence(lengths, "lengths");
+    IntSeq off(offsets, "offsets");
+    IntSeq len(lengths, "lengths");
     if (off.size() != len.size()) {
         raise_config("offsets and lengths differ in length (" + std::to_string(off.size()) + " and " +
                      std::to_string(len.size()) + ")");
     }
     const std::size_t n = off.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (off[i] > in.size() || len[i] > in.size() - off[i]) {
-            raise_config("packet " + std::to_string(i) + ": offset " + std::to_string(off[i]) + " + length " +
-                         std::to_string(len[i]) + " is beyond the end of data (" + std::to_string(in.size()) +
-                         " bytes)");
-        }
-    }
 
     // Output layout: fixed slots of `stride` bytes, or each packet's worst
     // case one after the other.
-    std::vector<uint64_t> out_off(n), cap(n);
-    uint64_t total = 0;
+    uint64_t slot = 0;
     if (!stride.is_none()) {
         if (!PyLong_Check(stride.ptr())) raise_config("stride: expected an integer");
         long long s = PyLong_AsLongLong(stride.ptr());
         if (s <= 0 || s > (1LL << 31)) raise_config("stride: must be 1..2^31");
-        for (std::size_t i = 0; i < n; ++i) {
-            out_off[i] = i * static_cast<uint64_t>(s);
-            cap[i] = static_cast<uint64_t>(s);
+        slot = static_cast<uint64_t>(s);
+    }
+    std::vector<ipsec::Packet> packets(n);
+    std::vector<uint64_t> out_off(n);
+    uint64_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        uint64_t o = off[i], l = len[i];
+        if (o > in.size() || l > in.size() - o) {
+            raise_config("packet " + std::to_string(i) + ": offset " + std::to_string(o) + " + length " +
+                         std::to_string(l) + " is beyond the end of data (" + std::to_string(in.size()) + " bytes)");
         }
-        total = n * static_cast<uint64_t>(s);
-    } else {
-        for (std::size_t i = 0; i < n; ++i) {
-            out_off[i] = total;
-            cap[i] = len[i] + overhead(dir);
-            total += cap[i];
-        }
+        packets[i].in = in.bytes().subspan(o, l);
+        packets[i].sa = sa;
+        out_off[i] = total;
+        total += slot != 0 ? slot : l + overhead(dir);
     }
 
     py::object buffer = out.is_none() ? new_bytearray(total) : py::reinterpret_borrow<py::object>(out);
@@ -156,18 +152,15 @@ py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Di
                                                                      std::to_string(overhead(dir)) + ")"
                                                                : std::string()));
     }
-
-    std::vector<ipsec::Packet> packets(n);
     for (std::size_t i = 0; i < n; ++i) {
-        packets[i].in = in.bytes().subspan(off[i], len[i]);
-        packets[i].out = dst.mutable_bytes().subspan(out_off[i], cap[i]);
-        packets[i].sa = sa;
+        uint64_t cap = slot != 0 ? slot : packets[i].in.size() + overhead(dir);
+        packets[i].out = dst.mutable_bytes().subspan(out_off[i], cap);
         if (overlaps(packets[i].in, packets[i].out)) {
             raise_config("packet " + std::to_string(i) + ": its output slot overlaps its input");
         }
     }
     process(state, dir, packets);
-    return finish(dir, std::move(buffer), packets, out_off);
+    return finish(std::move(buffer), std::move(packets), std::move(out_off));
 }
 
 py::object run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
@@ -197,7 +190,7 @@ py::object run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Dire
         packets[i].sa = sa;
     }
     process(state, dir, packets);
-    return finish(dir, std::move(buffer), packets, out_off);
+    return finish(std::move(buffer), std::move(packets), std::move(out_off));
 }
 
 py::bytes run_single(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
@@ -251,33 +244,33 @@ i's output is ``buffer[offsets[i]:offsets[i] + lengths[i]]``.
         }, "Every packet's output as bytes, None where the packet failed.")
         .def("statuses", [](const BatchResult& r) {
             py::list l;
-            for (uint8_t s : r.status) l.append(status_member(static_cast<ipsec::PacketStatus>(s)));
+            for (const auto& p : r.packets) l.append(status_member(p.status));
             return l;
         }, "The PacketStatus of each packet.")
         .def("error", [](const BatchResult& r, Py_ssize_t idx) -> py::object {
             std::size_t i = r.index(idx);
             if (r.ok_at(i)) return py::none();
-            return make_packet_error(static_cast<ipsec::PacketStatus>(r.status[i]), r.seq[i],
-                                     "packet " + std::to_string(i));
+            return make_packet_error(r.packets[i].status, r.packets[i].seq, "packet " + std::to_string(i));
         }, py::arg("index"), "The PacketError packet `index` would have raised on its own, or None if it is ok.")
         .def("check", [](const BatchResult& r) {
             for (std::size_t i = 0; i < r.size(); ++i) {
                 if (!r.ok_at(i)) {
-                    raise_packet_error(static_cast<ipsec::PacketStatus>(r.status[i]), r.seq[i],
-                                       "packet " + std::to_string(i));
+                    raise_packet_error(r.packets[i].status, r.packets[i].seq, "packet " + std::to_string(i));
                 }
             }
         }, "Raise the first failed packet's PacketError; do nothing when all are ok.")
         .def_property_readonly("status", [](const BatchResult& r) {
-            return py::bytes(reinterpret_cast<const char*>(r.status.data()), r.status.size());
+            std::string codes(r.size(), '\0');
+            for (std::size_t i = 0; i < r.size(); ++i) codes[i] = static_cast<char>(r.packets[i].status);
+            return py::bytes(codes);
         }, "One PacketStatus code per packet (0 = ok), as bytes.")
-        .def_property_readonly("lengths", [](const BatchResult& r) { return r.length; },
+        .def_property_readonly("lengths", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.length_at(i); }); },
                                "Output length of each packet (0 when it failed).")
-        .def_property_readonly("offsets", [](const BatchResult& r) { return r.offset; },
+        .def_property_readonly("offsets", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.offset[i]; }); },
                                "Where each packet's output starts in `buffer`.")
-        .def_property_readonly("seqs", [](const BatchResult& r) { return r.seq; },
+        .def_property_readonly("seqs", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.packets[i].seq; }); },
                                "Full sequence number sent or received per packet (0 when unknown).")
-        .def_property_readonly("sa_handles", [](const BatchResult& r) { return r.sa; },
+        .def_property_readonly("sa_handles", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.packets[i].sa; }); },
                                "The SA handle each packet used (inbound by SPI: the one found; 0 if none).")
         .def_property_readonly("buffer", [](const BatchResult& r) { return r.buffer; },
                                "The output buffer (a bytearray, or the `out` the caller passed).")

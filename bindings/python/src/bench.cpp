@@ -22,8 +22,8 @@ void init_bench(py::module_& m) {
              std::size_t batches, bool outbound) {
               BufferView in(data, false, "data");
               BufferView dst(out, true, "out");
-              std::vector<uint64_t> off = int_sequence(offsets, "offsets");
-              std::vector<uint64_t> len = int_sequence(lengths, "lengths");
+              IntSeq off(offsets, "offsets");
+              IntSeq len(lengths, "lengths");
               if (off.size() != len.size()) raise_config("offsets and lengths differ in length");
               const std::size_t extra = outbound ? ipsec::kMaxOverhead : 0;
               std::vector<ipsec::Packet> packets(off.size());

@@ -30,11 +30,11 @@ void BufferView::release() noexcept {
 
 namespace {
 
-// Reads element i of a buffer of integers whose struct format is `fmt`.
+// Element i of a buffer of integers of type T; negative values are reported.
 template <typename T>
-uint64_t read_as(const char* base, std::size_t i, bool& negative) {
+uint64_t read_as(const void* base, std::size_t i, bool& negative) {
     T v;
-    std::memcpy(&v, base + i * sizeof(T), sizeof(T));
+    std::memcpy(&v, static_cast<const char*>(base) + i * sizeof(T), sizeof(T));
     if constexpr (std::numeric_limits<T>::is_signed) {
         if (v < 0) {
             negative = true;
@@ -55,39 +55,17 @@ bool int_format(const char* fmt, char& code) {
 
 }  // namespace
 
-std::vector<uint64_t> int_sequence(py::handle obj, const char* what) {
-    std::vector<uint64_t> out;
+IntSeq::IntSeq(py::handle obj, const char* what) : what_(what) {
     if (PyObject_CheckBuffer(obj.ptr()) && !PyBytes_Check(obj.ptr()) && !PyByteArray_Check(obj.ptr())) {
-        Py_buffer view{};
-        if (PyObject_GetBuffer(obj.ptr(), &view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) == 0) {
-            char code = 0;
-            bool ok = int_format(view.format, code) && view.ndim <= 1;
-            bool negative = false;
-            if (ok) {
-                auto n = static_cast<std::size_t>(view.len / view.itemsize);
-                out.resize(n);
-                const char* base = static_cast<const char*>(view.buf);
-                for (std::size_t i = 0; i < n && !negative; ++i) {
-                    switch (code) {
-                        case 'b': out[i] = read_as<signed char>(base, i, negative); break;
-                        case 'B': out[i] = read_as<unsigned char>(base, i, negative); break;
-                        case 'h': out[i] = read_as<short>(base, i, negative); break;
-                        case 'H': out[i] = read_as<unsigned short>(base, i, negative); break;
-                        case 'i': out[i] = read_as<int>(base, i, negative); break;
-                        case 'I': out[i] = read_as<unsigned int>(base, i, negative); break;
-                        case 'l': out[i] = read_as<long>(base, i, negative); break;
-                        case 'L': out[i] = read_as<unsigned long>(base, i, negative); break;
-                        case 'q': out[i] = read_as<long long>(base, i, negative); break;
-                        case 'Q': out[i] = read_as<unsigned long long>(base, i, negative); break;
-                        case 'n': out[i] = read_as<Py_ssize_t>(base, i, negative); break;
-                        default: out[i] = read_as<std::size_t>(base, i, negative); break;
-                    }
-                }
+        if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) == 0) {
+            held_ = true;
+            if (!int_format(view_.format, code_) || view_.ndim > 1) {
+                PyBuffer_Release(&view_);  // the destructor does not run for a throwing constructor
+                held_ = false;
+                raise_config(std::string(what) + ": a buffer of integers is needed (array('I'), array('Q'), ...)");
             }
-            PyBuffer_Release(&view);
-            if (negative) raise_config(std::string(what) + ": values must not be negative");
-            if (ok) return out;
-            raise_config(std::string(what) + ": a buffer of integers is needed (array('I'), array('Q'), ...)");
+            n_ = static_cast<std::size_t>(view_.len / view_.itemsize);
+            return;
         }
         PyErr_Clear();
     }
@@ -102,9 +80,35 @@ std::vector<uint64_t> int_sequence(py::handle obj, const char* what) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(item.ptr(), &overflow);
         if (overflow != 0 || v < 0) raise_config(std::string(what) + ": values must be in 0..2^63-1");
-        out.push_back(static_cast<uint64_t>(v));
+        list_.push_back(static_cast<uint64_t>(v));
     }
-    return out;
+    n_ = list_.size();
+}
+
+IntSeq::~IntSeq() {
+    if (held_) PyBuffer_Release(&view_);
+}
+
+uint64_t IntSeq::read(std::size_t i) const {
+    bool negative = false;
+    uint64_t v = 0;
+    const void* b = view_.buf;
+    switch (code_) {
+        case 'b': v = read_as<signed char>(b, i, negative); break;
+        case 'B': v = read_as<unsigned char>(b, i, negative); break;
+        case 'h': v = read_as<short>(b, i, negative); break;
+        case 'H': v = read_as<unsigned short>(b, i, negative); break;
+        case 'i': v = read_as<int>(b, i, negative); break;
+        case 'I': v = read_as<unsigned int>(b, i, negative); break;
+        case 'l': v = read_as<long>(b, i, negative); break;
+        case 'L': v = read_as<unsigned long>(b, i, negative); break;
+        case 'q': v = read_as<long long>(b, i, negative); break;
+        case 'Q': v = read_as<unsigned long long>(b, i, negative); break;
+        case 'n': v = read_as<Py_ssize_t>(b, i, negative); break;
+        default: v = read_as<std::size_t>(b, i, negative); break;
+    }
+    if (negative) raise_config(std::string(what_) + ": values must not be negative");
+    return v;
 }
 
 nlohmann::json to_json(py::handle value, const std::string& where) {

@@ -43,9 +43,31 @@ private:
 };
 
 // A sequence of non-negative integers: a buffer of unsigned/signed integers
-// (array('I'), array('Q'), memoryview.cast('I'), ...) read in place, or any
-// iterable of ints. `what` names the argument in errors.
-std::vector<uint64_t> int_sequence(py::handle obj, const char* what);
+// (array('I'), array('Q'), memoryview.cast('I'), ...) read in place without
+// a copy, or any iterable of ints (converted once). `what` names the
+// argument in errors. Use with the GIL held (a negative value raises).
+class IntSeq {
+public:
+    IntSeq(py::handle obj, const char* what);
+    ~IntSeq();
+    IntSeq(const IntSeq&) = delete;
+    IntSeq& operator=(const IntSeq&) = delete;
+
+    std::size_t size() const { return n_; }
+    uint64_t operator[](std::size_t i) const {
+        if (!held_) return list_[i];
+        return read(i);
+    }
+
+private:
+    uint64_t read(std::size_t i) const;
+    Py_buffer view_{};
+    bool held_ = false;
+    char code_ = 0;
+    std::size_t n_ = 0;
+    std::vector<uint64_t> list_;
+    const char* what_;
+};
 
 // Python value -> JSON for the SA/daemon vocabularies: dict -> object,
 // list/tuple -> array, str, bool, int, float, None -> null; bytes-like ->
