@@ -10,11 +10,11 @@
 //      packets before them (lifetime, replay window, ESN high bits), then
 //      ICV verdict, window commit, trailer checks and accounting.
 // Packets whose crypto gains nothing from batching (GCM, and all of
-// OpenSSL) go through the three steps one after the other while their
-// buffers are still in L1. From the first packet whose SA fills multi-buffer
-// lanes (intel-ipsec-mb CBC/HMAC) on, ops are queued, run together, and the
-// finish steps follow in order. Either way the result is exactly what
-// processing the packets one at a time gives.
+// OpenSSL) go through the three steps one after the other, in one reused
+// Work slot and with no second pass over the batch. From the first packet
+// whose SA fills multi-buffer lanes (intel-ipsec-mb CBC/HMAC) on, ops are
+// queued, run together, and the finish steps follow in order. Either way the
+// result is exactly what processing the packets one at a time gives.
 #pragma once
 
 #include <array>
@@ -93,7 +93,6 @@ struct Work {
     alignas(16) std::array<uint8_t, 16> nonce{};
     std::array<uint8_t, 16> aad{};
     std::array<uint8_t, 4> seq_hi{};
-    std::array<uint8_t, 32> trailer{};
 };
 
 class SoftEngine final : public ipsec::Engine {
