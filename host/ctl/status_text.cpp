@@ -37,6 +37,9 @@ const json& arr(const json& j, const char* key) {
     return (it != j.end() && it->is_array()) ? *it : empty;
 }
 
+// "0xc1234567" -> "c1234567"; anything else as it is.
+std::string bare_hex(const std::string& s) { return s.rfind("0x", 0) == 0 ? s.substr(2) : s; }
+
 std::string upper(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
@@ -106,7 +109,7 @@ std::string render_status_text(const json& st) {
           << (flag(s, "manual") ? " (manual keys)" : "") << ", " << upper(str(s, "protocol"));
         const json& encap = s.contains("encap") ? s["encap"] : json();
         if (encap.is_object()) o << " in UDP " << num(encap, "sport") << "->" << num(encap, "dport");
-        o << ", " << str(s, "mode") << ", SPIs " << str(s, "spi_in").substr(2) << "_i " << str(s, "spi_out").substr(2)
+        o << ", " << str(s, "mode") << ", SPIs " << bare_hex(str(s, "spi_in")) << "_i " << bare_hex(str(s, "spi_out"))
           << "_o\n";
         std::string integ = str(s, "integ");
         o << "    " << str(s, "enc") << (integ.empty() || integ == "none" ? "" : "/" + integ);
@@ -134,7 +137,7 @@ std::string render_status_text(const json& st) {
     const json& dp = st.contains("datapath") ? st["datapath"] : json::object();
     o << "Data path: " << num(dp, "tun_in") << " packets from TUN -> " << num(dp, "esp_out") << " ESP sent; "
       << num(dp, "esp_in") << " ESP received -> " << num(dp, "tun_out") << " packets to TUN\n";
-    const json& dd = dp.contains("drops") ? dp["drops"] : json::object();
+    const json& dd = dp.contains("drops") && dp["drops"].is_object() ? dp["drops"] : json::object();
     std::string dl;
     for (auto it = dd.begin(); it != dd.end(); ++it) {
         if (it.value().is_number() && it.value().get<int64_t>() > 0) dl += " " + it.key() + "=" + it.value().dump();
