@@ -209,6 +209,7 @@ def test_sa_handle_identity_and_repr(soft):
     sa = soft.add_sa(**cbc_sa_fields(spi=0xC0FFEE))
     same = soft.find_inbound(0xC0FFEE)
     assert same == sa and hash(same) == hash(sa) and same is not sa
+    assert sa != 5 and sa != soft and not (soft == sa)
     assert sa.engine == soft
     assert sa.handle == sa.info["handle"]
     assert repr(sa) == "<ikeoffload.Sa spi=0x00c0ffee esp tunnel aes128-sha1 on soft>"
@@ -265,7 +266,7 @@ def test_inputs_may_be_any_bytes_like_object(soft):
     inner = ipv4_udp(payload(50))
     for obj in (inner, bytearray(inner), memoryview(inner), memoryview(b"xx" + inner)[2:]):
         assert sa.decap(sa.encap(obj)) == inner
-    with pytest.raises(TypeError, match="packet: expected a contiguous bytes-like object"):
+    with pytest.raises(TypeError, match=r"packet: buffer"):
         sa.encap("not bytes")
     with pytest.raises(TypeError, match="contiguous"):
         sa.encap(memoryview(inner)[::2])

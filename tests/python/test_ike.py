@@ -119,7 +119,7 @@ def test_bad_arguments():
         ike.keymat("sha1", b"d" * 20, "gre", 1, b"n", b"n", 20)
     with pytest.raises(ikeoffload.ConfigError, match="protocol"):
         ike.keymat("sha1", b"d" * 20, 9, 1, b"n", b"n", 20)
-    with pytest.raises(TypeError, match="psk: expected a contiguous bytes-like"):
+    with pytest.raises(TypeError, match="psk: buffer"):
         ike.skeyid_psk("sha1", "text", b"n" * 8, b"n" * 8)
     assert ike.HASHES == ("md5", "sha1", "sha256", "sha384", "sha512")
 

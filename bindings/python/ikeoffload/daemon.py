@@ -342,6 +342,7 @@ class Daemon:
 
     @property
     def pid(self) -> Optional[int]:
+        """The process id once started, else None."""
         return self._proc.pid if self._proc is not None else None
 
     @property

@@ -39,55 +39,41 @@ py::object new_bytearray(std::size_t n) {
 
 }  // namespace
 
-// The outcome of one batch call. It keeps the engine's Packet records as
-// they came back (only status, out_len, seq and sa are read afterwards; the
-// spans in them are never dereferenced) and where each output slot began,
-// as an offset from the output buffer's start at the time of the call.
-class BatchResult {
-public:
-    py::object buffer;  // where the results are: a bytearray, or the caller's `out`
-    std::vector<ipsec::Packet> packets;
-    std::vector<uint64_t> offset;
+std::size_t BatchResult::index(Py_ssize_t i) const {
+    auto n = static_cast<Py_ssize_t>(size());
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) throw py::index_error("packet index out of range");
+    return static_cast<std::size_t>(i);
+}
 
-    std::size_t size() const { return packets.size(); }
+std::size_t BatchResult::ok_count() const {
+    std::size_t n = 0;
+    for (const auto& p : packets) n += p.status == ipsec::PacketStatus::ok;
+    return n;
+}
 
-    std::size_t index(Py_ssize_t i) const {
-        auto n = static_cast<Py_ssize_t>(size());
-        if (i < 0) i += n;
-        if (i < 0 || i >= n) throw py::index_error("packet index out of range");
-        return static_cast<std::size_t>(i);
-    }
-    bool ok_at(std::size_t i) const { return packets[i].status == ipsec::PacketStatus::ok; }
-    uint32_t length_at(std::size_t i) const { return ok_at(i) ? packets[i].out_len : 0; }
+py::object BatchResult::view(Py_ssize_t idx) const {
+    std::size_t i = index(idx);
+    if (!ok_at(i)) return py::none();
+    // Byte-addressed even when `out` was an array of wider items.
+    py::object mv = py::memoryview(buffer).attr("cast")("B");
+    return mv[py::slice(static_cast<Py_ssize_t>(offset[i]), static_cast<Py_ssize_t>(offset[i] + length_at(i)), 1)];
+}
 
-    py::object view(Py_ssize_t idx) const {
-        std::size_t i = index(idx);
-        if (!ok_at(i)) return py::none();
-        // Byte-addressed even when `out` was an array of wider items.
-        py::object mv = py::memoryview(buffer).attr("cast")("B");
-        return mv[py::slice(static_cast<Py_ssize_t>(offset[i]), static_cast<Py_ssize_t>(offset[i] + length_at(i)), 1)];
-    }
-    py::object copy(Py_ssize_t idx) const {
-        std::size_t i = index(idx);
-        if (!ok_at(i)) return py::none();
-        BufferView b(buffer, false, "buffer");
-        if (offset[i] + length_at(i) > b.size()) {
-            raise_error(Errc::state_error, "the output buffer shrank after the batch call");
-        }
-        return to_pybytes(b.bytes().subspan(offset[i], length_at(i)));
-    }
-    std::size_t ok_count() const {
-        std::size_t n = 0;
-        for (const auto& p : packets) n += p.status == ipsec::PacketStatus::ok;
-        return n;
-    }
-    template <typename F>
-    py::list column(F&& f) const {
-        py::list l(size());
-        for (std::size_t i = 0; i < size(); ++i) l[i] = py::int_(f(i));
-        return l;
-    }
-};
+py::object BatchResult::copy(Py_ssize_t idx) const {
+    std::size_t i = index(idx);
+    if (!ok_at(i)) return py::none();
+    BufferView b(buffer, false, "buffer");
+    if (offset[i] + length_at(i) > b.size()) raise_error(Errc::state_error, "the output buffer shrank after the batch call");
+    return to_pybytes(b.bytes().subspan(offset[i], length_at(i)));
+}
+
+template <typename F>
+py::list column(const BatchResult& r, F&& f) {
+    py::list l(r.size());
+    for (std::size_t i = 0; i < r.size(); ++i) l[i] = py::int_(f(i));
+    return l;
+}
 
 namespace {
 
@@ -98,19 +84,21 @@ void process(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, st
     engine->process(dir, packets);
 }
 
-py::object finish(py::object buffer, std::vector<ipsec::Packet>&& packets, std::vector<uint64_t>&& offsets) {
+std::unique_ptr<BatchResult> finish(py::object buffer, std::vector<ipsec::Packet>&& packets,
+                                    std::vector<uint64_t>&& offsets) {
     auto r = std::make_unique<BatchResult>();
     r->buffer = std::move(buffer);
     r->packets = std::move(packets);
     r->offset = std::move(offsets);
-    return py::cast(std::move(r));
+    return r;
 }
 
 }  // namespace
 
-py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
-                            py::handle data, py::handle offsets, py::handle lengths, py::handle out,
-                            py::handle stride) {
+std::unique_ptr<BatchResult> run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir,
+                                              ipsec::SaHandle sa, const py::buffer& data, py::handle offsets,
+                                              py::handle lengths, const std::optional<py::buffer>& out,
+                                              std::optional<int64_t> stride) {
     BufferView in(data, false, "data");
     IntSeq off(offsets, "offsets");
     IntSeq len(lengths, "lengths");
@@ -123,11 +111,9 @@ py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Di
     // Output layout: fixed slots of `stride` bytes, or each packet's worst
     // case one after the other.
     uint64_t slot = 0;
-    if (!stride.is_none()) {
-        if (!PyLong_Check(stride.ptr())) raise_config("stride: expected an integer");
-        long long s = PyLong_AsLongLong(stride.ptr());
-        if (s <= 0 || s > (1LL << 31)) raise_config("stride: must be 1..2^31");
-        slot = static_cast<uint64_t>(s);
+    if (stride) {
+        if (*stride <= 0 || *stride > (int64_t(1) << 31)) raise_config("stride: must be 1..2^31");
+        slot = static_cast<uint64_t>(*stride);
     }
     std::vector<ipsec::Packet> packets(n);
     std::vector<uint64_t> out_off(n);
@@ -144,11 +130,11 @@ py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Di
         total += slot != 0 ? slot : l + overhead(dir);
     }
 
-    py::object buffer = out.is_none() ? new_bytearray(total) : py::reinterpret_borrow<py::object>(out);
+    py::object buffer = out ? py::object(*out) : new_bytearray(total);
     BufferView dst(buffer, true, "out");
     if (dst.size() < total) {
         raise_config("out: holds " + std::to_string(dst.size()) + " bytes, this batch needs " +
-                     std::to_string(total) + (stride.is_none() ? " (each packet's length + " +
+                     std::to_string(total) + (!stride ? " (each packet's length + " +
                                                                      std::to_string(overhead(dir)) + ")"
                                                                : std::string()));
     }
@@ -163,8 +149,8 @@ py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Di
     return finish(std::move(buffer), std::move(packets), std::move(out_off));
 }
 
-py::object run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
-                          py::handle packets_obj) {
+std::unique_ptr<BatchResult> run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir,
+                                            ipsec::SaHandle sa, const py::iterable& packets_obj) {
     if (py::isinstance<py::str>(packets_obj) || PyObject_CheckBuffer(packets_obj.ptr())) {
         raise_config("packets: expected a sequence of packets (a list of bytes), got one bytes-like object;"
                      " use the *_buffer methods for one buffer with offsets");
@@ -194,7 +180,7 @@ py::object run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Dire
 }
 
 py::bytes run_single(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
-                     py::handle packet, const std::string& context) {
+                     const py::buffer& packet, const std::string& context) {
     BufferView in(packet, false, "packet");
     // A bytes object of the worst-case size, filled by the engine and then
     // cut to the result: the only copy of the packet. (Never size 0: that is
@@ -264,13 +250,13 @@ i's output is ``buffer[offsets[i]:offsets[i] + lengths[i]]``.
             for (std::size_t i = 0; i < r.size(); ++i) codes[i] = static_cast<char>(r.packets[i].status);
             return py::bytes(codes);
         }, "One PacketStatus code per packet (0 = ok), as bytes.")
-        .def_property_readonly("lengths", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.length_at(i); }); },
+        .def_property_readonly("lengths", [](const BatchResult& r) { return column(r, [&](std::size_t i) { return r.length_at(i); }); },
                                "Output length of each packet (0 when it failed).")
-        .def_property_readonly("offsets", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.offset[i]; }); },
+        .def_property_readonly("offsets", [](const BatchResult& r) { return column(r, [&](std::size_t i) { return r.offset[i]; }); },
                                "Where each packet's output starts in `buffer`.")
-        .def_property_readonly("seqs", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.packets[i].seq; }); },
+        .def_property_readonly("seqs", [](const BatchResult& r) { return column(r, [&](std::size_t i) { return r.packets[i].seq; }); },
                                "Full sequence number sent or received per packet (0 when unknown).")
-        .def_property_readonly("sa_handles", [](const BatchResult& r) { return r.column([&](std::size_t i) { return r.packets[i].sa; }); },
+        .def_property_readonly("sa_handles", [](const BatchResult& r) { return column(r, [&](std::size_t i) { return r.packets[i].sa; }); },
                                "The SA handle each packet used (inbound by SPI: the one found; 0 if none).")
         .def_property_readonly("buffer", [](const BatchResult& r) { return r.buffer; },
                                "The output buffer (a bytearray, or the `out` the caller passed).")

@@ -284,6 +284,9 @@ void init_engine(py::module_& m) {
     m.def("available_drivers", &drivers::available_drivers,
           "Names of the engine drivers built into this module, best first (e.g. ['xrt', 'csim', 'soft']).");
 
+    // Both classes exist before any method is defined, so signatures name
+    // them (ikeoffload.Sa) rather than the C++ types.
+    py::class_<PySa> sa_class(m, "Sa", kSaDoc);
     py::class_<PyEngine>(m, "Engine", kEngineDoc)
         .def(py::init([](const std::string& driver, std::optional<std::string> xclbin, const std::string& provider,
                          const std::string& fallback, std::optional<std::string> manifest) {
@@ -369,21 +372,21 @@ void init_engine(py::module_& m) {
              "Drain the lifetime/sequence events: [{'handle', 'spi', 'kind': 'soft_expired' |\n"
              "'hard_expired' | 'seq_overflow', 'by': 'bytes' | 'packets' | None}].")
         .def("decap",
-             [](PyEngine& e, py::handle packet) {
+             [](PyEngine& e, const py::buffer& packet) {
                  return run_single(e.state, ipsec::Direction::inbound, ipsec::kNoSa, packet, "decap");
              },
              py::arg("packet"),
              "Decapsulate one ESP/AH packet, finding its SA by SPI. Returns the inner packet or raises\n"
              "the PacketError subclass of the failure (UnknownSpiError, IcvError, ReplayError, ...).")
         .def("decap_batch",
-             [](PyEngine& e, py::handle packets) {
+             [](PyEngine& e, const py::iterable& packets) {
                  return run_list_batch(e.state, ipsec::Direction::inbound, ipsec::kNoSa, packets);
              },
              py::arg("packets"),
              "Decapsulate a list of packets, each matched to its SA by SPI. Returns a BatchResult.")
         .def("decap_buffer",
-             [](PyEngine& e, py::handle data, py::handle offsets, py::handle lengths, py::handle out,
-                py::handle stride) {
+             [](PyEngine& e, const py::buffer& data, py::object offsets, py::object lengths,
+                std::optional<py::buffer> out, std::optional<int64_t> stride) {
                  return run_buffer_batch(e.state, ipsec::Direction::inbound, ipsec::kNoSa, data, offsets, lengths,
                                          out, stride);
              },
@@ -393,14 +396,13 @@ void init_engine(py::module_& m) {
              "Release the engine (and wipe its keys) once calls in progress return. Idempotent.")
         .def("__enter__", [](PyEngine& e) -> PyEngine& { return e; }, py::return_value_policy::reference)
         .def("__exit__", [](PyEngine& e, py::args) { e.state->close(); })
-        .def("__eq__", [](const PyEngine& a, const PyEngine& b) { return a.state == b.state; })
+        .def("__eq__", [](const PyEngine& a, const PyEngine& b) { return a.state == b.state; }, py::is_operator())
         .def("__hash__", [](const PyEngine& e) { return std::hash<const void*>()(e.state.get()); })
         .def("__repr__", [](const PyEngine& e) {
             return "<ikeoffload.Engine driver=" + e.state->driver() + (e.state->closed() ? " closed>" : ">");
         });
 
-    py::class_<PySa>(m, "Sa", kSaDoc)
-        .def_property_readonly("handle", [](const PySa& s) { return s.handle; },
+    sa_class.def_property_readonly("handle", [](const PySa& s) { return s.handle; },
                                "The engine's handle number (unique within the engine, never reused).")
         .def_property_readonly("spi", [](const PySa& s) { return s.spi; }, "The SPI.")
         .def_property_readonly("engine", [](const PySa& s) { return PyEngine{s.state}; }, "The Engine of this SA.")
@@ -416,14 +418,14 @@ void init_engine(py::module_& m) {
              "Change what may change on a live SA: lifetimes ({'bytes', 'packets'}), UDP\n"
              "encapsulation (True, None/False to remove, or {'sport', 'dport'}) and the outer addresses.")
         .def("encap",
-             [](PySa& s, py::handle packet) {
+             [](PySa& s, const py::buffer& packet) {
                  return run_single(s.state, ipsec::Direction::outbound, s.handle, packet, "encap on SA " + hex32(s.spi));
              },
              py::arg("packet"),
              "Encapsulate one inner IPv4/IPv6 packet; returns the ESP/AH packet (with the outer IP\n"
              "header in tunnel mode). Raises MalformedError, ExpiredError, SequenceOverflowError, ...")
         .def("decap",
-             [](PySa& s, py::handle packet) {
+             [](PySa& s, const py::buffer& packet) {
                  return run_single(s.state, ipsec::Direction::inbound, s.handle, packet, "decap on SA " + hex32(s.spi));
              },
              py::arg("packet"),
@@ -431,30 +433,33 @@ void init_engine(py::module_& m) {
              "another SPI raises UnknownSpiError; IcvError, ReplayError, BeforeWindowError,\n"
              "PaddingError, ... for the failures of RFC 4303 section 3.4.")
         .def("encap_batch",
-             [](PySa& s, py::handle packets) {
+             [](PySa& s, const py::iterable& packets) {
                  return run_list_batch(s.state, ipsec::Direction::outbound, s.handle, packets);
              },
              py::arg("packets"), "Encapsulate a list of packets in one engine call (GIL released). Returns a BatchResult.")
         .def("decap_batch",
-             [](PySa& s, py::handle packets) {
+             [](PySa& s, const py::iterable& packets) {
                  return run_list_batch(s.state, ipsec::Direction::inbound, s.handle, packets);
              },
              py::arg("packets"), "Decapsulate a list of packets in one engine call (GIL released). Returns a BatchResult.")
         .def("encap_buffer",
-             [](PySa& s, py::handle data, py::handle offsets, py::handle lengths, py::handle out, py::handle stride) {
+             [](PySa& s, const py::buffer& data, py::object offsets, py::object lengths, std::optional<py::buffer> out,
+                std::optional<int64_t> stride) {
                  return run_buffer_batch(s.state, ipsec::Direction::outbound, s.handle, data, offsets, lengths, out,
                                          stride);
              },
              py::arg("data"), py::arg("offsets"), py::arg("lengths"), py::arg("out") = py::none(),
              py::arg("stride") = py::none(), buffer_doc("encap", true).c_str())
         .def("decap_buffer",
-             [](PySa& s, py::handle data, py::handle offsets, py::handle lengths, py::handle out, py::handle stride) {
+             [](PySa& s, const py::buffer& data, py::object offsets, py::object lengths, std::optional<py::buffer> out,
+                std::optional<int64_t> stride) {
                  return run_buffer_batch(s.state, ipsec::Direction::inbound, s.handle, data, offsets, lengths, out,
                                          stride);
              },
              py::arg("data"), py::arg("offsets"), py::arg("lengths"), py::arg("out") = py::none(),
              py::arg("stride") = py::none(), buffer_doc("decap", false).c_str())
-        .def("__eq__", [](const PySa& a, const PySa& b) { return a.state == b.state && a.handle == b.handle; })
+        .def("__eq__", [](const PySa& a, const PySa& b) { return a.state == b.state && a.handle == b.handle; },
+             py::is_operator())
         .def("__hash__", [](const PySa& s) { return std::hash<const void*>()(s.state.get()) ^ s.handle; })
         .def("__repr__", [](const PySa& s) {
             return "<ikeoffload.Sa spi=" + hex32(s.spi) + " " + s.summary + " on " + s.state->driver() + ">";

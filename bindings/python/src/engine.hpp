@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,18 +56,35 @@ struct PySa {
     std::string summary;  // "esp tunnel aes128gcm16"
 };
 
-void init_engine(py::module_& m);
-void init_batch(py::module_& m);
+// The outcome of one batch call (ikeoffload.BatchResult). It keeps the
+// engine's Packet records as they came back (only status, out_len, seq and
+// sa are read afterwards; the spans in them are never dereferenced) and
+// where each output slot began in `buffer`.
+class BatchResult {
+public:
+    py::object buffer;  // where the results are: a bytearray, or the caller's `out`
+    std::vector<ipsec::Packet> packets;
+    std::vector<uint64_t> offset;
+
+    std::size_t size() const { return packets.size(); }
+    std::size_t index(Py_ssize_t i) const;  // negative from the end; IndexError when out of range
+    bool ok_at(std::size_t i) const { return packets[i].status == ipsec::PacketStatus::ok; }
+    uint32_t length_at(std::size_t i) const { return ok_at(i) ? packets[i].out_len : 0; }
+    std::size_t ok_count() const;
+    py::object view(Py_ssize_t idx) const;  // memoryview into buffer, or None
+    py::object copy(Py_ssize_t idx) const;  // bytes, or None
+};
 
 // Batch entry points, shared by Sa and Engine (sa == kNoSa: inbound by SPI).
-py::object run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
-                          py::handle packets);
-py::object run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
-                            py::handle data, py::handle offsets, py::handle lengths, py::handle out,
-                            py::handle stride);
+std::unique_ptr<BatchResult> run_list_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir,
+                                            ipsec::SaHandle sa, const py::iterable& packets);
+std::unique_ptr<BatchResult> run_buffer_batch(const std::shared_ptr<EngineState>& state, ipsec::Direction dir,
+                                              ipsec::SaHandle sa, const py::buffer& data, py::handle offsets,
+                                              py::handle lengths, const std::optional<py::buffer>& out,
+                                              std::optional<int64_t> stride);
 
 // One packet; raises the PacketError subclass of its status on failure.
 py::bytes run_single(const std::shared_ptr<EngineState>& state, ipsec::Direction dir, ipsec::SaHandle sa,
-                     py::handle packet, const std::string& context);
+                     const py::buffer& packet, const std::string& context);
 
 }  // namespace ikeoff::pybind

@@ -478,7 +478,7 @@ void init_isakmp(py::module_& m) {
     m.attr("FLAG_AUTH_ONLY") = kFlagAuthOnly;
 
     m.def("parse",
-          [](py::handle datagram, bool allow_trailing_bytes) {
+          [](const py::buffer& datagram, bool allow_trailing_bytes) {
               BufferView v(datagram, false, "datagram");
               HeaderOptions ho;
               ho.allow_trailing_bytes = allow_trailing_bytes;
@@ -494,7 +494,7 @@ void init_isakmp(py::module_& m) {
            kMessageDoc)
               .c_str());
     m.def("parse_header",
-          [](py::handle datagram, bool allow_trailing_bytes) {
+          [](const py::buffer& datagram, bool allow_trailing_bytes) {
               BufferView v(datagram, false, "datagram");
               HeaderOptions ho;
               ho.allow_trailing_bytes = allow_trailing_bytes;
@@ -506,7 +506,7 @@ void init_isakmp(py::module_& m) {
           "Check and parse the 28-octet header; returns (header dict, body bytes), the body\n"
           "being still encrypted when header['flags'] & FLAG_ENCRYPTION.");
     m.def("parse_body",
-          [](py::handle header, py::handle body, bool allow_padding) {
+          [](const py::dict& header, const py::buffer& body, bool allow_padding) {
               Header h = header_from(header);
               if (PyDict_Check(header.ptr())) {
                   py::dict hd = py::reinterpret_borrow<py::dict>(header);
@@ -524,7 +524,7 @@ void init_isakmp(py::module_& m) {
           "Parse a (decrypted) body given the header dict from parse_header(); cipher padding\n"
           "after the last payload is allowed by default and reported as 'padding'.");
     m.def("build",
-          [](py::handle message) {
+          [](const py::dict& message) {
               if (!PyDict_Check(message.ptr())) raise_config("message: expected a dict with 'header' and 'payloads'");
               py::dict d = py::reinterpret_borrow<py::dict>(message);
               for (auto [k, v] : d) {
@@ -548,7 +548,7 @@ void init_isakmp(py::module_& m) {
            kMessageDoc)
               .c_str());
     m.def("build_payloads",
-          [](py::handle payloads) {
+          [](const py::list& payloads) {
               auto ps = payloads_from(payloads);
               auto body = unwrap(generate_chain(ps));
               return py::make_tuple(to_pybytes(body.bytes), kPayload.out(body.first));
@@ -557,7 +557,7 @@ void init_isakmp(py::module_& m) {
           "Generate a payload chain (for a body you encrypt yourself); returns (bytes, first\n"
           "payload type) where the type goes into the header's next_payload.");
     m.def("encode_body",
-          [](py::handle payload) {
+          [](const py::dict& payload) {
               Payload p = payload_from(payload, "payload");
               return to_pybytes(unwrap(isakmp::encode_body(p.body)));
           },
@@ -565,7 +565,7 @@ void init_isakmp(py::module_& m) {
           "The body octets of one payload as it goes on the wire (generic header excluded):\n"
           "what RFC 2409 calls SAi_b / IDii_b for a payload you send.");
     m.def("describe",
-          [](py::handle datagram) {
+          [](const py::buffer& datagram) {
               BufferView v(datagram, false, "datagram");
               auto f = frame(v.bytes());
               if (!f.ok()) raise_codec(f.error());

@@ -15,9 +15,16 @@ PYBIND11_MODULE(_ikeoffload, m) {
     using namespace ikeoff::pybind;
     m.doc() = "Compiled core of ikeoffload (import the `ikeoffload` package instead).";
     m.attr("__version__") = IKEOFF_VERSION;
+    // Classes take their qualified name from the module's __name__ when they
+    // are created: make it the package's, so reprs, help() and signatures say
+    // ikeoffload.Engine. (Restored before the submodules, whose sys.modules
+    // names must not shadow the package's own ike/isakmp/pcap modules.)
+    py::object real_name = m.attr("__name__");
+    m.attr("__name__") = "ikeoffload";
     init_errors(m);
     init_batch(m);
     init_engine(m);
+    m.attr("__name__") = real_name;
     py::module_ ike = m.def_submodule("ike", "IKEv1 key derivation (RFC 2409 section 5 and Appendix B).");
     py::module_ isakmp = m.def_submodule("isakmp", "ISAKMP messages (RFC 2408/2407/2409, RFC 3947) <-> dicts.");
     py::module_ pcap = m.def_submodule("pcap", "Capture files through an SA (the code behind `ikeoffctl esp`).");

@@ -78,7 +78,7 @@ py::dict run_file(ipsec::Direction dir, py::handle in_path, py::handle out_path,
 
 void init_pcap(py::module_& m) {
     m.def("encap_file",
-          [](py::handle in_path, py::handle out_path, const PySa& sa, std::size_t batch) {
+          [](const py::object& in_path, const py::object& out_path, const PySa& sa, std::size_t batch) {
               return run_file(ipsec::Direction::outbound, in_path, out_path, sa, batch);
           },
           py::arg("in_path"), py::arg("out_path"), py::arg("sa"), py::kw_only(), py::arg("batch") = ctl::kDefaultBatch,
@@ -90,7 +90,7 @@ void init_pcap(py::module_& m) {
           "counted in 'status', not raised. Raises NotFoundError / ParseError / UnsupportedError for\n"
           "an unreadable input, IoError when the output cannot be written (it is then removed).");
     m.def("decap_file",
-          [](py::handle in_path, py::handle out_path, const PySa& sa, std::size_t batch) {
+          [](const py::object& in_path, const py::object& out_path, const PySa& sa, std::size_t batch) {
               return run_file(ipsec::Direction::inbound, in_path, out_path, sa, batch);
           },
           py::arg("in_path"), py::arg("out_path"), py::arg("sa"), py::kw_only(), py::arg("batch") = ctl::kDefaultBatch,
