@@ -80,6 +80,17 @@ std::vector<Task*> TaskManager::active() const {
     return out;
 }
 
+// The peer repeated the message our stored reply answers: send it again
+// (never re-process: that would re-run the exchange and move the IVs).
+void TaskManager::answer_repeat(Exchange& ex) {
+    ++counters_.duplicates;
+    const TimePoint now = timers_.now();
+    if (now - ex.out_at < tuning_.duplicate_holdoff) return;
+    ex.out_at = now;
+    IKEOFF_LOG(2, "ike", sa_.describe() << ": peer repeated mid " << mid_hex(ex.mid) << ", resending reply");
+    (void)transport_.send(Datagram{ex.out_local, ex.out_remote, ex.last_out});
+}
+
 bool TaskManager::has_received(uint32_t mid) const {
     auto it = active_.find(mid);
     if (it != active_.end()) return !it->second.last_in.empty();
@@ -115,6 +126,7 @@ Status TaskManager::send(Exchange& ex, const OutMessage& m, bool expect_reply) {
     ex.last_out = std::move(wire);
     ex.out_local = sa_.local;
     ex.out_remote = sa_.remote;
+    ex.out_at = timers_.now();
     if (expect_reply) {
         ex.tries = 0;
         ex.wait = Duration{};
@@ -142,6 +154,7 @@ void TaskManager::on_retransmit(uint32_t mid) {
     if (ex->tries < tuning_.retransmit_tries && !ex->last_out.empty()) {
         ++ex->tries;
         ++counters_.retransmitted;
+        ex->out_at = timers_.now();
         IKEOFF_LOG(2, "ike", sa_.describe() << ": retransmit " << ex->tries << " of mid " << mid_hex(mid));
         auto st = transport_.send(Datagram{ex->out_local, ex->out_remote, ex->last_out});
         if (!st.ok()) IKEOFF_LOG(1, "ike", sa_.describe() << ": send failed: " << st.error().message);
@@ -219,10 +232,8 @@ void TaskManager::on_message(const Datagram& d, const isakmp::Framed& f) {
     bool fresh = false;
     if (!ex) {
         if (Exchange* old = find_finished(mid)) {
-            if (same_bytes(d.data, old->last_in) && !old->last_out.empty()) {
-                ++counters_.duplicates;
-                IKEOFF_LOG(2, "ike", sa_.describe() << ": peer repeated mid " << mid_hex(mid) << ", resending reply");
-                (void)transport_.send(Datagram{old->out_local, old->out_remote, old->last_out});
+            if (same_bytes(d.data, old->last_in) && old->out_answers_in && !old->last_out.empty()) {
+                answer_repeat(*old);
             } else {
                 ++counters_.dropped;
                 IKEOFF_LOG(2, "ike", sa_.describe() << ": dropping message for finished exchange " << mid_hex(mid));
@@ -246,10 +257,10 @@ void TaskManager::on_message(const Datagram& d, const isakmp::Framed& f) {
         ex = &active_.emplace(mid, std::move(e)).first->second;
         fresh = true;
     } else if (same_bytes(d.data, ex->last_in)) {
-        ++counters_.duplicates;
-        if (!ex->last_out.empty()) {
-            IKEOFF_LOG(2, "ike", sa_.describe() << ": peer repeated mid " << mid_hex(mid) << ", resending reply");
-            (void)transport_.send(Datagram{ex->out_local, ex->out_remote, ex->last_out});
+        if (ex->out_answers_in && !ex->last_out.empty()) {
+            answer_repeat(*ex);
+        } else {
+            ++counters_.duplicates;
         }
         return;
     }
@@ -311,6 +322,7 @@ void TaskManager::on_message(const Datagram& d, const isakmp::Framed& f) {
         sa_.remote = d.remote;
     }
     ex->last_in = d.data;
+    ex->out_answers_in = step.reply.has_value();
     ex->last_rejection = isakmp::NotifyType::none;
     ex->last_rejection_detail.clear();
     remember_mid(mid);

@@ -98,7 +98,12 @@ private:
         std::unique_ptr<Task> task;
         Bytes last_in;   // last accepted message from the peer, as received
         Bytes last_out;  // last message we sent, ready to resend
+        // last_out was sent in answer to last_in: only then does a repeat
+        // of last_in get last_out again. (Answering the repeat of a final
+        // message such as QM3 with our QM2 would start a resend loop.)
+        bool out_answers_in = false;
         Endpoint out_local, out_remote;
+        TimePoint out_at{};  // when last_out was last put on the wire
         TimerId retransmit = kNoTimer;
         unsigned tries = 0;
         Duration wait{};
@@ -114,6 +119,7 @@ private:
     Exchange* find_active(uint32_t mid);
     Exchange* find_finished(uint32_t mid);
     void remember_mid(uint32_t mid);
+    void answer_repeat(Exchange& ex);
 
     IsakmpSa& sa_;
     Transport& transport_;

@@ -22,6 +22,12 @@ struct IkeTuning {
     Duration retransmit_max = std::chrono::seconds(32);
     unsigned retransmit_tries = 3;
 
+    // A repeat of the peer's last message that arrives this soon after we
+    // (re)sent our answer is a copy the network made, not a retransmission
+    // (peers wait a second or more before resending): it gets no answer,
+    // so duplicated packets cannot multiply.
+    Duration duplicate_holdoff = std::chrono::milliseconds(500);
+
     // A responder's ISAKMP SA that is not authenticated within this time is
     // dropped silently (its peer may be spoofed or gone).
     Duration half_open_timeout = std::chrono::seconds(30);

@@ -265,7 +265,10 @@ Step AggressiveMode::on_am3(const Received& m) {
         if (auto st = check_nat_d(sa_, sa_.proposal->hash, *msg, m.datagram.local, m.datagram.remote); !st.ok())
             return Step::fail(NotifyType::none, st.error().message);
     }
-    initial_contact_received_ = msg->find_notify(NotifyType::initial_contact) != nullptr;
+    const isakmp::NotifyPayload* ic = msg->find_notify(NotifyType::initial_contact);
+    if (ic && !ic->spi.empty() && ic->spi != sa_.spi())
+        return Step::reject(NotifyType::invalid_spi, "INITIAL-CONTACT for other cookies");
+    initial_contact_received_ = ic != nullptr;
     state_ = State::done;
     return Step::finished();
 }

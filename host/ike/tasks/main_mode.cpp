@@ -274,8 +274,14 @@ Step MainMode::on_mm5(const Received& m) {
         s.tell_peer = true;
         return s;
     }
+    // RFC 2407 §4.6.3.3: INITIAL-CONTACT names this SA by its cookies. The
+    // notify is not covered by HASH_I, so this is also the only check that
+    // catches a change to it (which would desynchronise the CBC IVs).
+    const isakmp::NotifyPayload* ic = msg->find_notify(NotifyType::initial_contact);
+    if (ic && !ic->spi.empty() && ic->spi != sa_.spi())
+        return Step::reject(NotifyType::invalid_spi, "INITIAL-CONTACT for other cookies");
     sa_.remote_id = std::move(*peer);
-    initial_contact_received_ = msg->find_notify(NotifyType::initial_contact) != nullptr;
+    initial_contact_received_ = ic != nullptr;
     auto out = auth_message(6);
     if (!out.ok()) return Step::fail(NotifyType::none, out.error().message);
     state_ = State::done;
