@@ -26,6 +26,14 @@ isakmp::MessageKind qm_kind(uint8_t number) {
     return k;
 }
 
+void add_nat_oa(std::vector<isakmp::Payload>& ps, isakmp::NatTVersion v, const IpAddress& oai,
+                const IpAddress& oar) {
+    const isakmp::PayloadType t = isakmp::natoa_payload_type(v);
+    if (oai.empty() || oar.empty()) return;
+    ps.emplace_back(t, isakmp::NatOaPayload::of(oai));
+    ps.emplace_back(t, isakmp::NatOaPayload::of(oar));
+}
+
 std::string choice_text(const Phase2Choice& c) {
     std::string s;
     for (const auto& p : c.protocols) s += (s.empty() ? "" : "+") + p.transform.to_string();
@@ -178,6 +186,9 @@ Step QuickMode::initiate() {
     idcr_ = *cr;
     ps.emplace_back(*ci);
     ps.emplace_back(*cr);
+    // RFC 3947 §5.2: UDP-encapsulated transport mode carries the original
+    // addresses (ours, then the peer's as we know it) for checksum fixups.
+    if (c.mode == ipsec::Mode::transport && pol.udp_encap) add_nat_oa(ps, sa_.nat.version, sa_.local.addr, sa_.remote.addr);
 
     const std::size_t hsize = crypto::hash_size(sa_.keymat->prf());
     auto out = make_hashed_message(std::move(ps), qm_kind(1), hsize,
@@ -345,6 +356,10 @@ Step QuickMode::on_qm1(const Received& m) {
         ps.emplace_back(*idci_);
         ps.emplace_back(*idcr_);
     }
+    // RFC 3947 §5.2: the responder answers with the initiator's address as
+    // seen here (NAT-OAi) and its own (NAT-OAr).
+    if (choice_->mode == ipsec::Mode::transport && choice_->udp_encap)
+        add_nat_oa(ps, sa_.nat.version, sa_.remote.addr, sa_.local.addr);
     if (choice_->responder_lifetime_s || choice_->responder_lifetime_kb) {
         auto data = responder_lifetime_data(choice_->responder_lifetime_s, choice_->responder_lifetime_kb);
         if (data.ok()) {
