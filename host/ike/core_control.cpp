@@ -6,6 +6,7 @@
 #include "host/ike/tasks/informational.hpp"
 #include "host/ike/tasks/main_mode.hpp"
 #include "host/ike/tasks/quick_mode.hpp"
+#include "host/ike/rekey_ops.hpp"
 
 namespace ikeoff::ike {
 
@@ -149,6 +150,7 @@ void Ikev1Core::remove_child(ChildSaId id, bool send_delete) {
     if (it == children_.end()) return;
     Child ch = it->second;
     children_.erase(it);
+    RekeyOps::child_removed(*this, id);
     ctx_.timers.cancel(ch.expiry);
     if (send_delete) {
         // RFC 2408 §3.15: we delete the SA we receive on, naming our SPI.
@@ -195,6 +197,7 @@ void Ikev1Core::on_child_sa_event(ChildSaId id, ipsec::SaEventKind kind) {
     switch (kind) {
         case ipsec::SaEventKind::soft_expired:
             IKEOFF_LOG(1, "ike", "IPsec SA #" << id << " reached its soft volume limit");
+            RekeyOps::child_event(*this, id, kind);  // rekey
             break;
         case ipsec::SaEventKind::hard_expired:
         case ipsec::SaEventKind::seq_overflow:
@@ -259,6 +262,7 @@ IkeStatus Ikev1Core::status() const {
         st.lifetime_kb = ch.lifetime_kb;
         st.age_s = seconds_between(ch.installed, now);
         st.expires_in_s = ch.lifetime_s ? ch.lifetime_s - st.age_s : -1;
+        RekeyOps::annotate(*this, st);  // state, rekey_in_s
         s.ipsec.push_back(std::move(st));
     }
     return s;

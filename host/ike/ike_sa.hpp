@@ -14,11 +14,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "host/common/timers.hpp"
 #include "host/config/connection.hpp"
 #include "host/config/identity.hpp"
 #include "host/config/ike_proposal.hpp"
+#include "host/crypto/dh.hpp"
 #include "host/ike/keymat_v1.hpp"
 #include "host/ike/message_crypto.hpp"
 #include "host/ike/transport.hpp"
@@ -58,6 +61,9 @@ struct IsakmpSa {
     config::Identity remote_id;  // the authenticated peer identity
     std::optional<Phase1Keymat> keymat;
     std::optional<Phase1Crypto> crypto;
+    // New Group Mode (RFC 2409 §5.6): private groups agreed on this SA, by
+    // Group Description, oldest first (tasks/new_group_mode.hpp).
+    std::vector<std::pair<uint16_t, crypto::DhGroup>> private_groups;
 
     TimePoint created{};
     TimePoint established_at{};

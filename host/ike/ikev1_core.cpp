@@ -5,6 +5,7 @@
 #include "host/ike/tasks/informational.hpp"
 #include "host/ike/tasks/main_mode.hpp"
 #include "host/ike/tasks/quick_mode.hpp"
+#include "host/ike/rekey_ops.hpp"
 #include "host/isakmp/message.hpp"
 #include "host/isakmp/message_rules.hpp"
 
@@ -225,6 +226,8 @@ std::unique_ptr<Task> Ikev1Core::responder_for(IsakmpSa& sa, const isakmp::Heade
             return QuickMode::responder(sa, env_, h.message_id, quick_mode_candidates(sa));
         case ExchangeType::informational:
             return Informational::receiver(sa, h.message_id);
+        case ExchangeType::new_group:
+            return RekeyOps::new_group_responder(*this, sa, h);
         default:
             return nullptr;
     }
@@ -243,6 +246,9 @@ void Ikev1Core::task_done(IsakmpSa& sa, Task& task) {
             break;
         case TaskKind::informational:
             if (!task.initiator()) informational_done(sa, task);
+            break;
+        case TaskKind::new_group:
+            RekeyOps::new_group_done(*this, sa, task);
             break;
     }
 }
@@ -278,6 +284,7 @@ void Ikev1Core::phase1_established(IsakmpSa& sa, bool initial_contact) {
     if (sa.conn && pending_.count(sa.conn->name)) {
         if (Entry* e = entry(sa.id)) start_quick_mode(*e, *sa.conn);
     }
+    RekeyOps::phase1_up(*this, sa, initial_contact);  // reauthentication, DPD
 }
 
 void Ikev1Core::quick_mode_done(IsakmpSa& sa, QuickMode& qm) {
@@ -297,6 +304,7 @@ void Ikev1Core::quick_mode_done(IsakmpSa& sa, QuickMode& qm) {
         ch.pfs_group = result->pfs_group;
         ch.lifetime_s = result->lifetime_s;
         ch.lifetime_kb = result->lifetime_kb;
+        ch.selector = ins.selector;
         ch.installed = ctx_.timers.now();
         auto id = ctx_.sas.install(std::move(ins));
         if (!id.ok()) {
@@ -324,6 +332,7 @@ void Ikev1Core::quick_mode_done(IsakmpSa& sa, QuickMode& qm) {
         IKEOFF_LOG(1, "ike", sa.describe() << ": IPsec SA #" << ch.id << " installed for " << c.name << " ("
                                            << result->proposal << ")");
         children_.emplace(ch.id, ch);
+        RekeyOps::child_added(*this, sa, ch, qm);  // rekey schedule
     }
     complete(c.name, any ? Outcome::success() : Outcome::failure("install", failure));
 }
@@ -358,6 +367,7 @@ void Ikev1Core::informational_done(IsakmpSa& sa, Task& task) {
         }
     }
     for (const isakmp::NotifyPayload& n : info.notifies()) {
+        if (RekeyOps::notify(*this, sa, n)) continue;  // DPD
         IKEOFF_LOG(1, "ike", sa.describe() << ": peer notifies " << isakmp::to_string(n.type));
         if (isakmp::is_error(n.type) && sa.conn && pending_.count(sa.conn->name))
             complete(sa.conn->name, Outcome::failure(isakmp::to_string(n.type), "the peer refused the Quick Mode"));
@@ -378,6 +388,9 @@ void Ikev1Core::task_failed(IsakmpSa& sa, Task& task, NotifyType notify, const s
             break;
         }
         case TaskKind::informational:
+            break;
+        case TaskKind::new_group:
+            RekeyOps::new_group_failed(*this, sa, task, reason, detail);
             break;
     }
 }
@@ -443,6 +456,7 @@ void Ikev1Core::reap() {
         for (auto c = by_cookies_.begin(); c != by_cookies_.end();) c = c->second == sa.id ? by_cookies_.erase(c) : std::next(c);
         for (auto c = by_icookie_.begin(); c != by_icookie_.end();) c = c->second == sa.id ? by_icookie_.erase(c) : std::next(c);
         IKEOFF_LOG(2, "ike", sa.describe() << ": removed");
+        RekeyOps::isakmp_gone(*this, sa.id);
         it = sas_.erase(it);
     }
 }

@@ -29,6 +29,8 @@
 namespace ikeoff::ike {
 
 class QuickMode;
+struct RekeyOps;    // rekey_ops.hpp: lifetimes, reauthentication, DPD, New Group Mode
+struct RekeyState;
 
 struct CoreCounters {
     uint64_t malformed = 0;          // not even an ISAKMP header
@@ -60,6 +62,13 @@ public:
     std::vector<const IsakmpSa*> isakmp_sas() const;
     const TaskManager* task_manager(uint64_t sa_id) const;
     std::size_t child_count() const noexcept { return children_.size(); }
+    const RekeyState* rekey_state() const noexcept { return rekey_.get(); }
+
+    // New Group Mode (RFC 2409 §5.6) on `conn`'s established ISAKMP SA:
+    // proposes the private MODP `group` under `description` (32768..65535);
+    // Quick Mode PFS on that SA then uses it. `done` runs once, later.
+    // Defined in rekey_core.cpp.
+    Status new_group(std::string_view conn, uint16_t description, crypto::DhGroup group, Completion done);
 
 private:
     struct Entry {
@@ -77,6 +86,7 @@ private:
         uint16_t pfs_group = 0;
         uint32_t lifetime_s = 0;
         uint64_t lifetime_kb = 0;
+        ipsec::TrafficSelector selector;  // our view (local = our side)
         TimePoint installed{};
         TimerId expiry = kNoTimer;
     };
@@ -129,6 +139,8 @@ private:
     uint64_t next_id_ = 1;
     bool shutting_down_ = false;
     CoreCounters counters_;
+    friend struct RekeyOps;
+    std::unique_ptr<RekeyState> rekey_;  // created on first use; declared last so it goes first
 };
 
 }  // namespace ikeoff::ike

@@ -425,7 +425,9 @@ Result<DecodedChildTransform> decode_phase2_transform(uint8_t protocol_id, const
                 pending_life_type.reset();
                 break;
             case IpsecAttr::group_description:
-                if (v > 0xFFFF || config::dh_group_info(uint16_t(v)) == nullptr) {
+                // 32768..65535: a private group from New Group Mode; whether
+                // this ISAKMP SA agreed on it is the PFS group match's job.
+                if (v > 0xFFFF || (config::dh_group_info(uint16_t(v)) == nullptr && v < 32768)) {
                     return fail("PFS group " + attr_value(false, a.type, v) + " is not supported");
                 }
                 ct.dh_group = static_cast<uint16_t>(v);

@@ -41,7 +41,7 @@
 
 namespace ikeoff::ike {
 
-enum class TaskKind : uint8_t { main_mode, aggressive_mode, quick_mode, informational };
+enum class TaskKind : uint8_t { main_mode, aggressive_mode, quick_mode, informational, new_group };
 const char* to_string(TaskKind k);
 
 enum class TaskStatus : uint8_t { need_more, done, failed, rejected };

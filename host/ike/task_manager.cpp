@@ -24,6 +24,7 @@ const char* to_string(TaskKind k) {
         case TaskKind::aggressive_mode: return "Aggressive Mode";
         case TaskKind::quick_mode: return "Quick Mode";
         case TaskKind::informational: return "Informational";
+        case TaskKind::new_group: return "New Group Mode";
     }
     return "?";
 }

@@ -25,7 +25,9 @@ Status RecordingSink::remove(ChildSaId id) {
 
 Result<ChildSaUsage> RecordingSink::usage(ChildSaId id) const {
     if (!installed.count(id)) return Error{Errc::not_found, "no such pair"};
-    return ChildSaUsage{};
+    ChildSaUsage u;
+    if (auto it = inbound_packets.find(id); it != inbound_packets.end()) u.inbound.packets = it->second;
+    return u;
 }
 
 TwoPeers::TwoPeers(const std::string& conf_a, const std::string& secrets_a, const std::string& conf_b,

@@ -33,6 +33,8 @@ public:
     std::map<ChildSaId, ChildSaInstall> installed;
     std::vector<ChildSaId> removed;
     bool fail_installs = false;
+    // What usage() reports as inbound packets per pair (DPD idle tests).
+    std::map<ChildSaId, uint64_t> inbound_packets;
 
 private:
     uint32_t next_spi_;

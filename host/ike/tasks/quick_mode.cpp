@@ -3,6 +3,7 @@
 #include "host/common/log.hpp"
 #include "host/crypto/rng.hpp"
 #include "host/ike/tasks/messages.hpp"
+#include "host/ike/tasks/new_group_mode.hpp"
 #include "host/isakmp/natt.hpp"
 
 namespace ikeoff::ike {
@@ -62,8 +63,12 @@ bool QuickMode::udp_encap() const {
 }
 
 Phase2Policy QuickMode::policy_for(const config::Connection& c) const {
-    return Phase2Policy::from(c, sa_.proposal ? sa_.proposal->dh_group : 0, udp_encap(),
-                              env_.config.setup.prefer_configured_proposals);
+    Phase2Policy p = Phase2Policy::from(c, sa_.proposal ? sa_.proposal->dh_group : 0, udp_encap(),
+                                        env_.config.setup.prefer_configured_proposals);
+    // A private group agreed by New Group Mode on this SA replaces the
+    // configured PFS group (tasks/new_group_mode.hpp).
+    p.pfs_group = pfs_group_on(sa_, p.pfs_group);
+    return p;
 }
 
 isakmp::CodecStatus QuickMode::check_hash(const isakmp::Message& msg, const Result<Bytes>& expected) const {
@@ -151,7 +156,8 @@ Step QuickMode::initiate() {
         pr.spi = be32_bytes(spi);
         for (std::size_t i = 0; i < ts.size() && i < 255; ++i)
             pr.transforms.push_back(
-                encode_phase2_transform(ts[i], static_cast<uint8_t>(i + 1), encap, pol.lifetime_s, pol.lifetime_kb));
+                encode_phase2_transform(with_pfs_group(ts[i], pol.pfs_group), static_cast<uint8_t>(i + 1), encap,
+                                        pol.lifetime_s, pol.lifetime_kb));
         our_spis_.push_back(spi);
         offered_protocols_.push_back(p);
         sa.proposals.push_back(std::move(pr));
@@ -168,8 +174,8 @@ Step QuickMode::initiate() {
     std::vector<isakmp::Payload> ps;
     ps.emplace_back(std::move(sa));
     ps.emplace_back(isakmp::NoncePayload{ni_});
-    if (const uint16_t pfs = c.pfs_group_for(g1); pfs != 0) {
-        auto g = crypto::DhGroup::well_known(pfs);
+    if (const uint16_t pfs = pol.pfs_group; pfs != 0) {
+        auto g = dh_group_for(sa_, pfs);
         if (!g.ok()) return Step::fail(NotifyType::none, g.error().message);
         auto dh = crypto::DhKeyExchange::generate(*g);
         if (!dh.ok()) return Step::fail(NotifyType::none, dh.error().message);
@@ -328,7 +334,7 @@ Step QuickMode::on_qm1(const Received& m) {
     const isakmp::KePayload* ke = msg->find<isakmp::KePayload>();
     if (choice_->pfs_group != 0) {
         if (!ke) return Step::fail(NotifyType::invalid_key_information, "PFS required but no KE payload", true);
-        auto g = crypto::DhGroup::well_known(choice_->pfs_group);
+        auto g = dh_group_for(sa_, choice_->pfs_group);
         if (!g.ok()) return Step::fail(NotifyType::none, g.error().message);
         auto dh = crypto::DhKeyExchange::generate(*g);
         if (!dh.ok()) return Step::fail(NotifyType::none, dh.error().message);

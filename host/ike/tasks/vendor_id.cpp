@@ -30,16 +30,19 @@ std::vector<isakmp::Payload> initiator_vendor_ids() {
     // RFC 3947 §3.1: send the RFC's VID; the draft ones let peers that
     // stopped at a draft still negotiate (with the draft payload numbers).
     return {vid(KnownVendorId::nat_t_rfc3947), vid(KnownVendorId::nat_t_draft_03),
-            vid(KnownVendorId::nat_t_draft_02_nl)};
+            vid(KnownVendorId::nat_t_draft_02_nl), vid(KnownVendorId::dpd)};
 }
 
 std::vector<isakmp::Payload> responder_vendor_ids(NatTVersion chosen) {
+    // RFC 3706 §5.3: each side announces DPD support with the DPD vendor
+    // ID; we answer R-U-THERE always (tasks/dpd.hpp).
+    std::vector<isakmp::Payload> out{vid(KnownVendorId::dpd)};
     switch (chosen) {
-        case NatTVersion::rfc3947: return {vid(KnownVendorId::nat_t_rfc3947)};
-        case NatTVersion::draft: return {vid(KnownVendorId::nat_t_draft_02_nl)};
+        case NatTVersion::rfc3947: out.push_back(vid(KnownVendorId::nat_t_rfc3947)); break;
+        case NatTVersion::draft: out.push_back(vid(KnownVendorId::nat_t_draft_02_nl)); break;
         case NatTVersion::none: break;
     }
-    return {};
+    return out;
 }
 
 }  // namespace ikeoff::ike

@@ -23,9 +23,11 @@ struct PeerVendorIds {
 
 PeerVendorIds scan_vendor_ids(const isakmp::Message& m);
 
-// The VIDs of an initiator's first message (every NAT-T version we speak).
+// The VIDs of an initiator's first message (every NAT-T version we speak,
+// and DPD).
 std::vector<isakmp::Payload> initiator_vendor_ids();
-// A responder's answer: the one NAT-T version chosen (none: no VID).
+// A responder's answer: DPD, and the one NAT-T version chosen (none: no
+// NAT-T VID).
 std::vector<isakmp::Payload> responder_vendor_ids(isakmp::NatTVersion chosen);
 
 }  // namespace ikeoff::ike
