@@ -1,5 +1,7 @@
 #include "host/ike/auth/authenticator.hpp"
 
+#include "host/ike/auth/pubkey_encryption.hpp"
+
 namespace ikeoff::ike {
 
 Result<std::unique_ptr<Authenticator>> create_authenticator(const config::Connection& conn,
@@ -21,10 +23,10 @@ Result<std::unique_ptr<Authenticator>> create_authenticator(const config::Connec
             return make_signature_authenticator(conn, config, secrets, local);
         case config::AuthMethod::rsa_enc:
         case config::AuthMethod::rsa_enc_revised:
-            break;
+            return make_pubkey_encryption_authenticator(conn, secrets, local);
     }
     return Error{Errc::unsupported,
-                 "authby=" + std::string(config::to_string(conn.auth)) + " is not implemented yet"};
+                 "authby=" + std::string(config::to_string(conn.auth)) + " is not a known authentication method"};
 }
 
 }  // namespace ikeoff::ike

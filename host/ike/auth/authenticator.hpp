@@ -2,6 +2,7 @@
 // implementation per authentication family:
 //   psk.cpp        pre-shared key: HASH_I / HASH_R in a HASH payload
 //   signature.cpp  RSA / DSS signatures with X.509 certificates
+//   pubkey_encryption.cpp  RSA encryption of nonce and ID, normal and revised
 //
 // Main and Aggressive Mode compute HASH_I/HASH_R themselves (keymat_v1);
 // the authenticator turns our hash into payloads and checks the peer's.
@@ -33,6 +34,14 @@ public:
     virtual std::vector<isakmp::Payload> cert_requests() const { return {}; }
     // The payloads that prove us, given our HASH_I (initiator) or HASH_R.
     virtual Result<std::vector<isakmp::Payload>> build(ByteView our_hash) = 0;
+    // Public-key encryption (RFC 2409 §5.2/§5.3) only: RSA PKCS#1 v1.5
+    // under the peer's key, and decryption with ours.
+    virtual Result<Bytes> encrypt_for_peer(ByteView) {
+        return Error{Errc::unsupported, "not a public-key encryption method"};
+    }
+    virtual Result<SecretBytes> decrypt_from_peer(ByteView) {
+        return Error{Errc::unsupported, "not a public-key encryption method"};
+    }
     // Checks the peer's proof in `m` against the hash it must have signed
     // or sent. Errors carry AUTHENTICATION-FAILED, INVALID-HASH-INFORMATION,
     // INVALID-SIGNATURE, ... and change nothing.

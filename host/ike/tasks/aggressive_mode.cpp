@@ -49,6 +49,9 @@ Step AggressiveMode::process(const Received& m) {
 
 Step AggressiveMode::initiate() {
     if (state_ != State::init || !sa_.conn) return Step::fail(NotifyType::none, "Aggressive Mode already started");
+    const isakmp::AuthClass cls = auth_class_of(sa_.conn->auth);
+    if (cls == isakmp::AuthClass::public_key || cls == isakmp::AuthClass::revised_public_key)
+        return Step::fail(NotifyType::none, "Aggressive Mode with public-key encryption is not implemented");
     if (auto st = p1_.prepare_auth(p1_.remote_lookup_identity()); !st.ok())
         return Step::fail(NotifyType::none, st.error().message);
     auto offer = sa_.conn->ike_offer();

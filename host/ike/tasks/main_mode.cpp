@@ -1,6 +1,7 @@
 #include "host/ike/tasks/main_mode.hpp"
 
 #include "host/common/log.hpp"
+#include "host/ike/auth/pubkey_encryption.hpp"
 #include "host/ike/tasks/messages.hpp"
 #include "host/ike/tasks/nat_d.hpp"
 #include "host/ike/tasks/vendor_id.hpp"
@@ -43,6 +44,24 @@ isakmp::MessageKind MainMode::kind_of(uint8_t number) const {
     return k;
 }
 
+bool MainMode::pke() const {
+    const isakmp::AuthClass c = sa_.conn ? auth_class_of(sa_.conn->auth) : isakmp::AuthClass::pre_shared_key;
+    return c == isakmp::AuthClass::public_key || c == isakmp::AuthClass::revised_public_key;
+}
+
+bool MainMode::revised() const {
+    return sa_.conn && sa_.conn->auth == config::AuthMethod::rsa_enc_revised;
+}
+
+RevisedCipher MainMode::revised_cipher() const {
+    RevisedCipher rc;
+    rc.prf = sa_.proposal->prf;
+    rc.alg = cipher_alg(sa_.proposal->cipher);
+    rc.key_len = sa_.proposal->key_bits / 8;
+    rc.allow_weak = sa_.conn->weakalgs;
+    return rc;
+}
+
 // ---- initiator --------------------------------------------------------------------
 
 Step MainMode::initiate() {
@@ -81,8 +100,19 @@ Result<std::vector<isakmp::Payload>> MainMode::ke_nonce_natd(ByteView nonce, con
                                                               const Endpoint& remote) {
     std::vector<isakmp::Payload> ps;
     ByteView ke = sa_.initiator ? ByteView(p1_.gxi) : ByteView(p1_.gxr);
-    ps.emplace_back(isakmp::KePayload{Bytes(ke.begin(), ke.end())});
-    ps.emplace_back(isakmp::NoncePayload{Bytes(nonce.begin(), nonce.end())});
+    if (pke()) {
+        // RFC 2409 §5.2/§5.3: our identity travels now, encrypted.
+        config::Identity me = p1_.local_identity();
+        isakmp::IdPayload id = id_payload_of(me);
+        IKEOFF_ASSIGN(Bytes id_b, isakmp::encode_body(id));
+        (sa_.initiator ? p1_.idii_b : p1_.idir_b) = std::move(id_b);
+        sa_.local_id = me;
+        ByteView cookie = sa_.initiator ? ByteView(sa_.cky_i) : ByteView(sa_.cky_r);
+        IKEOFF_ASSIGN(ps, pke_payloads(p1_.auth(), revised(), revised_cipher(), cookie, nonce, ke, id));
+    } else {
+        ps.emplace_back(isakmp::KePayload{Bytes(ke.begin(), ke.end())});
+        ps.emplace_back(isakmp::NoncePayload{Bytes(nonce.begin(), nonce.end())});
+    }
     if (auth_class_of(sa_.conn->auth) == isakmp::AuthClass::signature) {
         for (auto& cr : p1_.auth().cert_requests()) ps.push_back(std::move(cr));
     }
@@ -120,14 +150,25 @@ Step MainMode::on_mm2(const Received& m) {
 Step MainMode::on_mm4(const Received& m) {
     auto msg = parse_received(m, kind_of(4));
     if (!msg.ok()) return Step::reject(msg.error().notify, msg.error().message);
-    const isakmp::KePayload* ke = msg->find<isakmp::KePayload>();
-    const isakmp::NoncePayload* nonce = msg->find<isakmp::NoncePayload>();
-    p1_.nr = nonce->data;
+    Bytes peer_ke;
+    if (pke()) {
+        auto opened = open_pke_payloads(p1_.auth(), revised(), revised_cipher(), sa_.cky_r, *msg);
+        if (!opened.ok()) return Step::reject(opened.error().notify, opened.error().message);
+        auto peer = p1_.check_peer_id(opened->id);
+        if (!peer.ok()) return Step::reject(peer.error().notify, peer.error().message);
+        peer_id_ = std::move(*peer);
+        p1_.nr = std::move(opened->nonce);
+        p1_.idir_b = std::move(opened->id_b);
+        peer_ke = std::move(opened->ke);
+    } else {
+        peer_ke = msg->find<isakmp::KePayload>()->data;
+        p1_.nr = msg->find<isakmp::NoncePayload>()->data;
+    }
     if (sa_.nat.version != isakmp::NatTVersion::none) {
         if (auto st = check_nat_d(sa_, sa_.proposal->hash, *msg, m.datagram.local, m.datagram.remote); !st.ok())
             return Step::fail(NotifyType::none, st.error().message);
     }
-    if (auto st = p1_.derive_keys(ke->data); !st.ok())
+    if (auto st = p1_.derive_keys(peer_ke); !st.ok())
         return Step::reject(NotifyType::invalid_key_information, st.error().message);
     // RFC 3947 §4: "the initiator MUST change ports when sending the ID
     // payload if there is NAT between the hosts".
@@ -144,10 +185,15 @@ Step MainMode::on_mm4(const Received& m) {
 Step MainMode::on_mm6(const Received& m) {
     auto msg = parse_received(m, kind_of(6));
     if (!msg.ok()) return Step::reject(msg.error().notify, msg.error().message);
-    const isakmp::Payload* idp = msg->find(PayloadType::id);
-    auto peer = p1_.check_peer_id(*idp->get<isakmp::IdPayload>());
-    if (!peer.ok()) return Step::reject(peer.error().notify, peer.error().message);
-    p1_.idir_b = idp->raw;
+    isakmp::CodecResult<config::Identity> peer = isakmp::CodecError{NotifyType::none, ""};
+    if (pke()) {
+        peer = *peer_id_;  // decrypted from message 4
+    } else {
+        const isakmp::Payload* idp = msg->find(PayloadType::id);
+        peer = p1_.check_peer_id(*idp->get<isakmp::IdPayload>());
+        if (!peer.ok()) return Step::reject(peer.error().notify, peer.error().message);
+        p1_.idir_b = idp->raw;
+    }
     auto expected = p1_.hash_r();
     if (!expected.ok()) return Step::fail(NotifyType::none, expected.error().message);
     if (auto v = p1_.auth().verify(*msg, *expected, *peer); !v.ok())
@@ -159,14 +205,17 @@ Step MainMode::on_mm6(const Received& m) {
 
 // Message 5 or 6: our identity and its proof, encrypted.
 Result<OutMessage> MainMode::auth_message(uint8_t number) {
-    config::Identity me = p1_.local_identity();
-    isakmp::IdPayload id = id_payload_of(me);
-    IKEOFF_ASSIGN(Bytes id_b, isakmp::encode_body(id));
-    (sa_.initiator ? p1_.idii_b : p1_.idir_b) = std::move(id_b);
-    sa_.local_id = me;
+    std::vector<isakmp::Payload> ps;
+    if (!pke()) {  // public-key encryption sent the ID in message 3/4
+        config::Identity me = p1_.local_identity();
+        isakmp::IdPayload id = id_payload_of(me);
+        IKEOFF_ASSIGN(Bytes id_b, isakmp::encode_body(id));
+        (sa_.initiator ? p1_.idii_b : p1_.idir_b) = std::move(id_b);
+        sa_.local_id = me;
+        ps.emplace_back(std::move(id));
+    }
     IKEOFF_ASSIGN(Bytes hash, sa_.initiator ? p1_.hash_i() : p1_.hash_r());
     IKEOFF_ASSIGN(auto proof, p1_.auth().build(hash));
-    std::vector<isakmp::Payload> ps{isakmp::Payload(std::move(id))};
     for (auto& p : proof) ps.push_back(std::move(p));
     if (sa_.initiator && initial_contact_) {
         // RFC 2407 §4.6.3.3: the SPI of INITIAL-CONTACT is the cookie pair.
@@ -227,9 +276,20 @@ Step MainMode::on_mm1(const Received& m) {
 Step MainMode::on_mm3(const Received& m) {
     auto msg = parse_received(m, kind_of(3));
     if (!msg.ok()) return Step::reject(msg.error().notify, msg.error().message);
-    const isakmp::KePayload* ke = msg->find<isakmp::KePayload>();
-    const isakmp::NoncePayload* nonce = msg->find<isakmp::NoncePayload>();
-    p1_.ni = nonce->data;
+    Bytes peer_ke;
+    if (pke()) {
+        auto opened = open_pke_payloads(p1_.auth(), revised(), revised_cipher(), sa_.cky_i, *msg);
+        if (!opened.ok()) return Step::reject(opened.error().notify, opened.error().message);
+        auto peer = p1_.check_peer_id(opened->id);
+        if (!peer.ok()) return Step::reject(peer.error().notify, peer.error().message);
+        peer_id_ = std::move(*peer);
+        p1_.ni = std::move(opened->nonce);
+        p1_.idii_b = std::move(opened->id_b);
+        peer_ke = std::move(opened->ke);
+    } else {
+        peer_ke = msg->find<isakmp::KePayload>()->data;
+        p1_.ni = msg->find<isakmp::NoncePayload>()->data;
+    }
     if (sa_.nat.version != isakmp::NatTVersion::none) {
         if (auto st = check_nat_d(sa_, sa_.proposal->hash, *msg, m.datagram.local, m.datagram.remote); !st.ok())
             return Step::fail(NotifyType::none, st.error().message);
@@ -237,7 +297,7 @@ Step MainMode::on_mm3(const Received& m) {
     if (auto st = p1_.create_dh(); !st.ok()) return Step::fail(NotifyType::none, st.error().message);
     auto our_nonce = p1_.create_nonce();
     if (!our_nonce.ok()) return Step::fail(NotifyType::none, our_nonce.error().message);
-    if (auto st = p1_.derive_keys(ke->data); !st.ok())
+    if (auto st = p1_.derive_keys(peer_ke); !st.ok())
         return Step::reject(NotifyType::invalid_key_information, st.error().message);
     auto ps = ke_nonce_natd(*our_nonce, m.datagram.local, m.datagram.remote);
     if (!ps.ok()) return Step::fail(NotifyType::none, ps.error().message);
@@ -258,14 +318,19 @@ Step MainMode::on_mm5(const Received& m) {
         s.tell_peer = m.header.encrypted();
         return s;
     }
-    const isakmp::Payload* idp = msg->find(PayloadType::id);
-    auto peer = p1_.check_peer_id(*idp->get<isakmp::IdPayload>());
-    if (!peer.ok()) {
-        Step s = Step::reject(peer.error().notify, peer.error().message);
-        s.tell_peer = true;
-        return s;
+    isakmp::CodecResult<config::Identity> peer = isakmp::CodecError{NotifyType::none, ""};
+    if (pke()) {
+        peer = *peer_id_;  // decrypted from message 3
+    } else {
+        const isakmp::Payload* idp = msg->find(PayloadType::id);
+        peer = p1_.check_peer_id(*idp->get<isakmp::IdPayload>());
+        if (!peer.ok()) {
+            Step s = Step::reject(peer.error().notify, peer.error().message);
+            s.tell_peer = true;
+            return s;
+        }
+        p1_.idii_b = idp->raw;
     }
-    p1_.idii_b = idp->raw;
     auto expected = p1_.hash_i();
     if (!expected.ok()) return Step::fail(NotifyType::none, expected.error().message);
     if (auto v = p1_.auth().verify(*msg, *expected, *peer); !v.ok()) {

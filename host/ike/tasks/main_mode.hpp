@@ -20,9 +20,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "host/config/connection.hpp"
+#include "host/ike/auth/pubkey_encryption.hpp"
 #include "host/ike/ike_sa.hpp"
 #include "host/ike/phase1.hpp"
 #include "host/ike/task.hpp"
@@ -68,6 +70,10 @@ private:
     Result<std::vector<isakmp::Payload>> ke_nonce_natd(ByteView nonce, const Endpoint& local,
                                                        const Endpoint& remote);
     Result<OutMessage> auth_message(uint8_t number);
+    // RFC 2409 §5.2/§5.3: public-key encryption (normal or revised).
+    bool pke() const;
+    bool revised() const;
+    RevisedCipher revised_cipher() const;
 
     IsakmpSa& sa_;
     TaskEnv& env_;
@@ -75,6 +81,7 @@ private:
     State state_ = State::init;
     bool initial_contact_ = false;
     std::vector<const config::Connection*> candidates_;
+    std::optional<config::Identity> peer_id_;  // public-key encryption: decrypted in message 3/4
 };
 
 }  // namespace ikeoff::ike
