@@ -204,3 +204,51 @@ TEST(MainQuick, UnknownConnectionIsAnError) {
 
 }  // namespace
 }  // namespace ikeoff::ike::test
+
+namespace ikeoff::ike::test {
+namespace {
+
+TEST(MainQuick, MainModeStartingOnNatTPortStaysThere) {
+    // strongSwan's reauthentication sends Main Mode #1 straight to 4500.
+    std::string a = conn_text(TwoPeers::kAddrA, TwoPeers::kAddrB, "10.1.0.0/24", "10.2.0.0/24",
+                              {"leftikeport=4500", "rightikeport=4500"});
+    std::string b = conn_text(TwoPeers::kAddrB, TwoPeers::kAddrA, "10.2.0.0/24", "10.1.0.0/24");
+    TwoPeers p(a, psk_secrets(), b, psk_secrets());
+    auto r = p.up(p.a(), "test");
+    ASSERT_TRUE(p.run(r));
+    ASSERT_TRUE(r->outcome.established) << r->outcome.reason;
+    p.settle();
+    for (const auto& rec : p.link().log()) {
+        EXPECT_EQ(rec.datagram.local.port, kNatTPort);
+        EXPECT_EQ(rec.datagram.remote.port, kNatTPort);
+    }
+    auto sb = p.b().core->status().isakmp;
+    ASSERT_EQ(sb.size(), 1u);
+    EXPECT_EQ(sb[0].local.port, kNatTPort);
+    EXPECT_EQ(compare_pair(p.a().sink->installed.begin()->second, p.b().sink->installed.begin()->second), "");
+}
+
+TEST(MainQuick, Ipv6PeersAndSubnets) {
+    auto conf = [](const char* l, const char* r, const char* ln, const char* rn) {
+        return "conn test\n    keyexchange=ikev1\n    left=" + std::string(l) + "\n    right=" + r +
+               "\n    leftsubnet=" + ln + "\n    rightsubnet=" + rn +
+               "\n    authby=secret\n    ike=aes128-sha256-ecp256!\n    esp=aes128gcm16!\n    auto=add\n";
+    };
+    const std::string secrets = "2001:db8::1 2001:db8::2 : PSK \"v6-secret\"\n";
+    // left= is taken as the local side (neither address is "local" here).
+    TwoPeers p(conf("2001:db8::1", "2001:db8::2", "2001:db8:1::/64", "2001:db8:2::/64"), secrets,
+               conf("2001:db8::2", "2001:db8::1", "2001:db8:2::/64", "2001:db8:1::/64"), secrets);
+    ASSERT_EQ(p.a().config.connections.size(), 1u);
+    ASSERT_EQ(p.b().config.connections.size(), 1u);
+    auto r = p.up(p.a(), "test");
+    ASSERT_TRUE(p.run(r));
+    ASSERT_TRUE(r->outcome.established) << r->outcome.reason;
+    p.settle();
+    const ChildSaInstall& x = p.a().sink->installed.begin()->second;
+    EXPECT_EQ(compare_pair(x, p.b().sink->installed.begin()->second), "");
+    EXPECT_EQ(x.selector.local.to_string(), "2001:db8:1::/64");
+    EXPECT_TRUE(x.outbound.dst.is_v6());
+}
+
+}  // namespace
+}  // namespace ikeoff::ike::test
