@@ -1,11 +1,12 @@
 """Shared fixtures for the namespace-based end-to-end and interop tests.
 
-Each test module owns a fixed pair of namespace names (prefix "ikoi-") and a
-work directory under $IKEOFF_INTEROP_WORK (default /tmp/ikeoff-interop).
-Teardown always runs: processes are stopped by their recorded PIDs and the
-namespaces deleted. A run that was killed leaves PID files behind; the next
-run stops those processes (if they still are what the file says) before it
-starts.
+Each test module makes its own pair of namespaces, named after the PID of
+the test run ("ikoi<pid>-<tag>"), and works in a directory under
+$IKEOFF_INTEROP_WORK (default /tmp/ikeoff-interop). Teardown always runs:
+processes are stopped by their recorded PIDs and the namespaces deleted. A
+run that was killed leaves PID files and namespaces behind; a later run
+removes them once the run that made them is gone (its PID is dead), never
+while it is still running, so two runs on one machine do not collide.
 """
 import os
 import shutil

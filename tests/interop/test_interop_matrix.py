@@ -1,8 +1,8 @@
 """ikeoffd against strongSwan 5.9 (charon + kernel-libipsec): the interop
 matrix of issue 3.
 
-    ns ikoi-xs: charon   10.77.0.1  protects 10.77.1.0/24 (lo 10.77.1.1)
-    ns ikoi-xd: ikeoffd  10.77.0.2  protects 10.77.2.0/24 (lo 10.77.2.1)
+    ns ikoi<pid>-xs: charon   10.77.0.1  protects 10.77.1.0/24 (lo 10.77.1.1)
+    ns ikoi<pid>-xd: ikeoffd  10.77.0.2  protects 10.77.2.0/24 (lo 10.77.2.1)
 
 Cells: ikeoffd as initiator and as responder x {Main Mode PSK, Aggressive
 Mode PSK, Main Mode RSA signatures with openssl-made X.509 certificates} x
@@ -63,7 +63,7 @@ CELLS = build_cells()
 
 @pytest.fixture(scope="module")
 def pair():
-    p = NetnsPair("ikoi-xs", "ikoi-xd")
+    p = NetnsPair("xs", "xd")
     p.up()
     yield p
     p.down()

@@ -1,9 +1,9 @@
 """ikeoffd <-> ikeoffd with manually keyed SAs (RFC 4301 §4.5): the whole
 data path of two real daemons in two namespaces, before any IKE exists.
 
-    ns ikoi-ma: lo 10.77.1.1 -- TUN -- ikeoffd --+-- veth 10.77.0.1
+    ns ikoi<pid>-ma: lo 10.77.1.1 -- TUN -- ikeoffd --+-- veth 10.77.0.1
                                                  |  ESP in UDP 4500
-    ns ikoi-mb: lo 10.77.2.1 -- TUN -- ikeoffd --+-- veth 10.77.0.2
+    ns ikoi<pid>-mb: lo 10.77.2.1 -- TUN -- ikeoffd --+-- veth 10.77.0.2
 """
 import subprocess
 import time
@@ -38,7 +38,7 @@ def sa_json(spi, src, dst, alg, salt):
 
 @pytest.fixture(scope="module")
 def pair():
-    p = NetnsPair("ikoi-ma", "ikoi-mb")
+    p = NetnsPair("ma", "mb")
     p.up()
     yield p
     p.down()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("netns_required")
 
 @pytest.fixture(scope="module")
 def pair():
-    p = NetnsPair("ikoi-pa", "ikoi-pb")
+    p = NetnsPair("pa", "pb")
     p.up()
     yield p
     p.down()

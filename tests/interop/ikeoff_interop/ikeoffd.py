@@ -5,7 +5,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from .procs import Background, wait_for
+from .procs import Background, short_dir, wait_for
 
 
 def binary(name):
@@ -22,7 +22,7 @@ class Ikeoffd:
         self.engine = engine
         self.log_level = log_level
         self.listen = listen
-        self.ctl_path = self.dir / "ikeoffd.ctl"
+        self.ctl_path = short_dir(self.dir) / "ikeoffd.ctl"
         self.proc = None
 
     def argv(self):

@@ -6,8 +6,22 @@
 The "lan" addresses stand for the protected subnets behind each gateway;
 traffic between them goes through the tunnel.
 """
+import os
+import re
 import subprocess
 import uuid
+
+from .procs import pid_alive
+
+# Namespace names carry the PID of the test run that made them, so two runs
+# on one machine never touch each other's namespaces, and a run can tell
+# leftovers of a dead run (whose PID is gone) from a live one's.
+_OURS = re.compile(r"^ikoi(\d+)-")
+
+
+def run_name(tag):
+    """The namespace name for `tag` in this test run."""
+    return f"ikoi{os.getpid()}-{tag}"
 
 
 def sh(*argv, check=True, timeout=30, ns=None, capture=True):
@@ -26,6 +40,14 @@ def namespaces():
     return {line.split()[0] for line in r.stdout.splitlines() if line.strip()}
 
 
+def remove_stale_namespaces():
+    """Deletes namespaces that runs which no longer exist left behind."""
+    for ns in namespaces():
+        m = _OURS.match(ns)
+        if m and int(m[1]) != os.getpid() and not pid_alive(int(m[1])):
+            sh("ip", "netns", "del", ns, check=False)
+
+
 def netns_unavailable_reason():
     """None if this process can create network namespaces, else why not."""
     probe = "ikoi-probe-" + uuid.uuid4().hex[:6]
@@ -40,9 +62,9 @@ def netns_unavailable_reason():
 
 
 class NetnsPair:
-    def __init__(self, name_a, name_b, addr_a="10.77.0.1/24", addr_b="10.77.0.2/24", lan_a="10.77.1.1/32",
+    def __init__(self, tag_a, tag_b, addr_a="10.77.0.1/24", addr_b="10.77.0.2/24", lan_a="10.77.1.1/32",
                  lan_b="10.77.2.1/32", if_a="veth-a", if_b="veth-b"):
-        self.a, self.b = name_a, name_b
+        self.a, self.b = run_name(tag_a), run_name(tag_b)
         self.addr_a, self.addr_b = addr_a, addr_b
         self.lan_a, self.lan_b = lan_a, lan_b
         self.if_a, self.if_b = if_a, if_b
@@ -64,7 +86,7 @@ class NetnsPair:
         return self.lan_b.split("/")[0]
 
     def up(self):
-        self.down()  # leftovers of a killed run (our names only)
+        remove_stale_namespaces()
         sh("ip", "netns", "add", self.a)
         sh("ip", "netns", "add", self.b)
         sh("ip", "link", "add", self.if_a, "netns", self.a, "type", "veth", "peer", "name", self.if_b, "netns", self.b)

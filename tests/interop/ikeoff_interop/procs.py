@@ -1,4 +1,5 @@
 """Starting and stopping background programs by PID, never by name."""
+import hashlib
 import os
 import signal
 import subprocess
@@ -44,14 +45,28 @@ def stop_pid(pid, marker, timeout=5.0):
 
 def reap_stale(workdir):
     """Stops what an earlier, killed run left behind in `workdir`: only PIDs
-    from its own PID files, and only if they still run the same program."""
+    from its PID files, only if the run that started them is gone (another
+    run may be using the same directory right now), and only if they still
+    run the same program."""
     for pidfile in Path(workdir).rglob("*.pid"):
         try:
-            pid_text, marker = pidfile.read_text().split(" ", 1)
+            pid_text, owner_text, marker = pidfile.read_text().split(" ", 2)
+            owner = int(owner_text)
+            if owner != os.getpid() and pid_alive(owner):
+                continue
             stop_pid(int(pid_text), marker.strip())
         except (OSError, ValueError):
             pass
         pidfile.unlink(missing_ok=True)
+
+
+def short_dir(path):
+    """A short directory for Unix sockets that belong to `path` (socket
+    paths are limited to 107 bytes; work directories under a build tree
+    are often longer)."""
+    d = Path("/tmp/ikoi-sock") / hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:12]
+    d.mkdir(parents=True, exist_ok=True)
+    return d
 
 
 class Background:
@@ -78,7 +93,8 @@ class Background:
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                      start_new_session=True, close_fds=True, env=self.env)
         out.close()
-        self.pidfile.write_text(f"{self.proc.pid} {self.marker}")
+        # PID, the PID of this test run (its owner) and the program's name.
+        self.pidfile.write_text(f"{self.proc.pid} {os.getpid()} {self.marker}")
         return self
 
     @property

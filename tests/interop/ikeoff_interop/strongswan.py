@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charon_log import child_sas
-from .procs import Background, wait_for
+from .procs import Background, short_dir, wait_for
 
 CHARON = "/usr/lib/ipsec/charon"
 # No stroke (fixed socket path), resolve (writes /etc/resolv.conf) or updown.
@@ -57,7 +57,7 @@ class Charon:
         self.peer = peer
         self.conf = self.dir / "strongswan.conf"
         self.swanctl_conf = self.dir / "swanctl.conf"
-        self.vici = self.dir / "charon.vici"
+        self.vici = short_dir(self.dir) / "charon.vici"
         self.logfile = self.dir / "charon.log"
         self.rundir = self.dir / "run"
         self.proc = None
