@@ -84,6 +84,13 @@ Status Sockets::send(const ike::Datagram& d) {
     return st;
 }
 
+Status Sockets::send_keepalive(const net::Endpoint& local, const net::Endpoint& remote) {
+    Socket* k = pick(local.port, local.addr, remote.addr.family());
+    if (k == nullptr || !k->natt) return Error{Errc::not_found, "no NAT-T socket for " + local.to_string()};
+    const uint8_t keepalive[1] = {net::kNatKeepalive};
+    return k->udp.send(local.addr, remote, ByteView(keepalive));
+}
+
 Status Sockets::send_esp(const IpAddress& src, uint16_t src_port, const net::Endpoint& dst, ByteView esp) {
     if (src_port == 0 && dst.port == 0) {
         for (auto& r : raw_) {

@@ -47,6 +47,8 @@ public:
 
     // ike::Transport
     Status send(const ike::Datagram& d) override;
+    // RFC 3948 §2.3: the one-octet 0xFF keepalive, from our NAT-T socket.
+    Status send_keepalive(const net::Endpoint& local, const net::Endpoint& remote) override;
     // An ESP-in-UDP packet (no marker) from our NAT-T socket, or with both
     // ports 0 an unencapsulated ESP packet (IP protocol 50).
     Status send_esp(const IpAddress& src, uint16_t src_port, const net::Endpoint& dst, ByteView esp);

@@ -33,6 +33,7 @@ Ikev1Core::~Ikev1Core() {
     for (TimerId t : timers_) ctx_.timers.cancel(t);
     for (auto& [id, c] : children_) ctx_.timers.cancel(c.expiry);
     for (auto& [id, e] : sas_) {
+        ctx_.timers.cancel(e.keepalive);
         ctx_.timers.cancel(e.sa->expiry_timer);
         ctx_.timers.cancel(e.sa->half_open_timer);
         e.tm->abort_all();
@@ -280,11 +281,31 @@ void Ikev1Core::phase1_established(IsakmpSa& sa, bool initial_contact) {
         }
         for (ChildSaId cid : stale) remove_child(cid, false);
     }
+    // RFC 3948 §4: the NATed side (really, or as forceencaps pretends) keeps
+    // its mapping for port 4500 open.
+    const bool natted = sa.nat.local_behind || (sa.conn && sa.conn->forceencaps);
+    if (sa.nat.version != isakmp::NatTVersion::none && natted && sa.local.port == kNatTPort &&
+        tuning_.keepalive_interval > Duration{})
+        schedule_keepalive(sa.id);
     // Quick Modes waiting for this phase 1 (we initiated it for `up`).
     if (sa.conn && pending_.count(sa.conn->name)) {
         if (Entry* e = entry(sa.id)) start_quick_mode(*e, *sa.conn);
     }
     RekeyOps::phase1_up(*this, sa, initial_contact);  // reauthentication, DPD
+}
+
+void Ikev1Core::schedule_keepalive(uint64_t id) {
+    Entry* e = entry(id);
+    if (!e || e->keepalive != kNoTimer) return;
+    e->keepalive = ctx_.timers.schedule_in(tuning_.keepalive_interval, [this, id] {
+        Entry* x = entry(id);
+        if (!x) return;
+        x->keepalive = kNoTimer;
+        if (x->sa->state != SaState::established) return;
+        auto st = ctx_.transport.send_keepalive(x->sa->local, x->sa->remote);
+        if (!st.ok()) IKEOFF_LOG(2, "ike", x->sa->describe() << ": NAT-keepalive: " << st.error().message);
+        schedule_keepalive(id);
+    });
 }
 
 void Ikev1Core::quick_mode_done(IsakmpSa& sa, QuickMode& qm) {
@@ -450,6 +471,7 @@ void Ikev1Core::reap() {
             continue;
         }
         IsakmpSa& sa = *it->second.sa;
+        ctx_.timers.cancel(it->second.keepalive);
         ctx_.timers.cancel(sa.expiry_timer);
         ctx_.timers.cancel(sa.half_open_timer);
         it->second.tm->abort_all();

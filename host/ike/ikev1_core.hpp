@@ -75,6 +75,7 @@ private:
         std::unique_ptr<IsakmpSa> sa;
         std::unique_ptr<TaskManager> tm;
         bool doomed = false;
+        TimerId keepalive = kNoTimer;  // RFC 3948 NAT-keepalives while we are the NATed side
     };
     struct Child {
         ChildSaId id = kNoChildSa;
@@ -109,6 +110,7 @@ private:
     std::vector<const config::Connection*> connections_for(const IpAddress& local, const IpAddress& remote) const;
     std::vector<const config::Connection*> quick_mode_candidates(const IsakmpSa& sa) const;
     void phase1_established(IsakmpSa& sa, bool initial_contact);
+    void schedule_keepalive(uint64_t id);
     void quick_mode_done(IsakmpSa& sa, QuickMode& qm);
     void informational_done(IsakmpSa& sa, Task& task);
     void doom(uint64_t id);

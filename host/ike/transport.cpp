@@ -9,6 +9,9 @@ class MemoryLink::End final : public Transport {
 public:
     End(MemoryLink& link, Side side) : link_(link), side_(side) {}
     Status send(const Datagram& d) override { return link_.send_from(side_, d); }
+    Status send_keepalive(const Endpoint& local, const Endpoint& remote) override {
+        return link_.keepalive_from(side_, local, remote);
+    }
 
 private:
     MemoryLink& link_;
@@ -64,6 +67,12 @@ Status MemoryLink::send_from(Side from, const Datagram& d) {
             enqueue(std::move(f));
             break;
     }
+    return {};
+}
+
+Status MemoryLink::keepalive_from(Side from, const Endpoint& local, const Endpoint& remote) {
+    ++counters_.keepalives;
+    keepalives_.push_back(Keepalive{from, local, remote});
     return {};
 }
 

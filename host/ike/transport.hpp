@@ -48,6 +48,14 @@ public:
     // `d.local.addr` may be empty ("any local address"); the port must be
     // 500 or 4500 in the daemon, anything in tests.
     virtual Status send(const Datagram& d) = 0;
+    // A NAT-keepalive (RFC 3948 §2.3: one octet 0xFF, no marker) from our
+    // NAT-T port `local` to `remote`, keeping a NAT mapping alive. Not IKE:
+    // the receiving side's transport swallows it. Default: unsupported.
+    virtual Status send_keepalive(const Endpoint& local, const Endpoint& remote) {
+        (void)local;
+        (void)remote;
+        return Error{Errc::unsupported, "this transport sends no NAT-keepalives"};
+    }
 };
 
 // Two transports joined back to back: what side A sends, side B receives
@@ -81,6 +89,7 @@ public:
         std::size_t dropped = 0;
         std::size_t duplicated = 0;
         std::size_t held = 0;
+        std::size_t keepalives = 0;  // NAT-keepalives sent (never delivered: IKE never sees them)
     };
 
     // Manual pumping (deliver_one/deliver_all).
@@ -110,6 +119,12 @@ public:
     std::size_t in_flight() const noexcept { return queue_.size(); }
     std::size_t held() const noexcept { return held_.size(); }
     const Counters& counters() const noexcept { return counters_; }
+    // NAT-keepalives per side, with the endpoints they went between.
+    struct Keepalive {
+        Side from;
+        Endpoint local, remote;
+    };
+    const std::vector<Keepalive>& keepalives() const noexcept { return keepalives_; }
     // Every send(), in order: the wire log tests inspect.
     const std::vector<Record>& log() const noexcept { return log_; }
 
@@ -121,6 +136,7 @@ private:
     };
 
     Status send_from(Side from, const Datagram& d);
+    Status keepalive_from(Side from, const Endpoint& local, const Endpoint& remote);
     void enqueue(InFlight f);
     void deliver(InFlight& f);
 
@@ -132,6 +148,7 @@ private:
     std::deque<InFlight> queue_;
     std::vector<InFlight> held_;
     std::vector<Record> log_;
+    std::vector<Keepalive> keepalives_;
     Counters counters_;
     std::vector<TimerId> pending_timers_;
 };

@@ -35,6 +35,11 @@ struct IkeTuning {
     // Main/Aggressive Mode first messages are dropped (and counted).
     std::size_t max_half_open = 128;
 
+    // RFC 3948 §4: the side behind a NAT sends a NAT-keepalive this often
+    // so the mapping for UDP 4500 stays (strongSwan's default is 20 s).
+    // Zero disables them.
+    Duration keepalive_interval = std::chrono::seconds(20);
+
     // RFC 2409 §5: nonces of 8..256 bytes; strongSwan uses 32.
     std::size_t nonce_size = 32;
 

@@ -252,3 +252,32 @@ TEST(MainQuick, Ipv6PeersAndSubnets) {
 
 }  // namespace
 }  // namespace ikeoff::ike::test
+
+namespace ikeoff::ike::test {
+namespace {
+
+TEST(MainQuick, NatedSideSendsKeepalivesOnTheNatTPort) {
+    std::string a = conn_text(TwoPeers::kAddrA, TwoPeers::kAddrB, "10.1.0.0/24", "10.2.0.0/24", {"forceencaps=yes"});
+    std::string b = conn_text(TwoPeers::kAddrB, TwoPeers::kAddrA, "10.2.0.0/24", "10.1.0.0/24");
+    TwoPeers p(a, psk_secrets(), b, psk_secrets());
+    auto r = p.up(p.a(), "test");
+    ASSERT_TRUE(p.run(r));
+    ASSERT_TRUE(r->outcome.established);
+    p.settle(61s);
+    // a looks NATed (forceencaps): one keepalive every 20 s, 4500 -> 4500;
+    // b is not behind a NAT and sends none.
+    const auto& ka = p.link().keepalives();
+    ASSERT_EQ(ka.size(), 3u);
+    for (const auto& k : ka) {
+        EXPECT_EQ(k.from, MemoryLink::Side::a);
+        EXPECT_EQ(k.local.port, kNatTPort);
+        EXPECT_EQ(k.remote.port, kNatTPort);
+    }
+    // They stop with the SA.
+    ASSERT_TRUE(p.a().core->terminate("test").ok());
+    p.settle(60s);
+    EXPECT_EQ(p.link().keepalives().size(), 3u);
+}
+
+}  // namespace
+}  // namespace ikeoff::ike::test
