@@ -78,7 +78,10 @@ void RekeyOps::child_added(Ikev1Core& core, IsakmpSa& sa, const Ikev1Core::Child
     f.margin = c.rekeymargin;
     f.fuzz_percent = c.rekeyfuzz_percent;
     RekeyState& st = state(core);
-    st.children.added(f, random64());
+    // The fuzz needs a random value only when there is something to fuzz
+    // (drawing one costs a DRBG call per pair).
+    const bool fuzzed = f.can_rekey && f.life > Duration::zero() && f.fuzz_percent != 0;
+    st.children.added(f, fuzzed ? random64() : 0);
     if (auto d = st.dpd.find(sa.id); d != st.dpd.end()) d->second->on_activity();
 }
 
@@ -178,7 +181,8 @@ void RekeyOps::phase1_up(Ikev1Core& core, IsakmpSa& sa, bool initial_contact) {
     const config::Connection* c = sa.conn;
     if (c && c->rekey && sa.proposal && sa.proposal->lifetime_s != 0) {
         const Duration after = rekey_delay(std::chrono::seconds(sa.proposal->lifetime_s), c->rekeymargin,
-                                           c->rekeyfuzz_percent, sa.initiator, random64());
+                                           c->rekeyfuzz_percent, sa.initiator,
+                                           c->rekeyfuzz_percent != 0 ? random64() : 0);
         Ikev1Core* cp = &core;
         st.reauth_timers[id] = core.ctx_.timers.schedule_in(after, [cp, id] { reauthenticate(*cp, id); });
     }
@@ -265,8 +269,9 @@ void RekeyOps::start_dpd(Ikev1Core& core, IsakmpSa& sa) {
         return n;
     };
     h.dead = [cp, id] { peer_dead(*cp, id); };
-    // RFC 3706 §5.5 / §7: start from a random sequence number.
-    const auto first = static_cast<uint32_t>(random64() & 0x7fffffff);
+    // RFC 3706 §5.5 / §7: start from a random sequence number (only a
+    // detector that asks ever uses its own numbers).
+    const auto first = s.active ? static_cast<uint32_t>(random64() & 0x7fffffff) : 0u;
     auto d = std::make_unique<DeadPeerDetector>(core.ctx_.timers, s, std::move(h), first);
     d->start();
     st.dpd[id] = std::move(d);
