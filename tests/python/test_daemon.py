@@ -108,6 +108,7 @@ def test_start_status_stop(netns):
         d.close()
     assert code == 0
     assert not d.running and d.returncode == 0
+    assert not os.path.exists(d.log_path) and not os.path.exists(d.control)
 
 
 def test_down_and_up_of_an_unknown_connection_are_clear_errors(netns):

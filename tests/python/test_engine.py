@@ -46,6 +46,8 @@ def test_xrt_without_a_card_raises_no_device():
         ikeoffload.Engine("xrt", xclbin="/nonexistent/ikeoff.xclbin")
     assert info.value.code == "no_device"
     assert "engine xrt" in str(info.value)
+    with pytest.raises(ikeoffload.NoDeviceError, match="no Alveo card|XRT|xrt"):
+        ikeoffload.Engine("xrt")
 
 
 def _roundtrip(sa, inner):

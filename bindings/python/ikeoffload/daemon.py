@@ -419,8 +419,12 @@ class Daemon:
             self._log_file = None
 
     def close(self) -> None:
-        """stop() and remove the temporary files."""
+        """stop() and remove the temporary files (the log included)."""
         self.stop()
+        try:
+            os.unlink(self.log_path)
+        except OSError:
+            pass
         for tmp in (self._tmp, self._owned_tmp):
             if tmp is not None:
                 tmp.cleanup()
