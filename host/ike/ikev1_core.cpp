@@ -5,6 +5,7 @@
 #include "host/ike/tasks/informational.hpp"
 #include "host/ike/tasks/main_mode.hpp"
 #include "host/ike/tasks/quick_mode.hpp"
+#include "host/ike/phase2.hpp"
 #include "host/ike/rekey_ops.hpp"
 #include "host/isakmp/message.hpp"
 #include "host/isakmp/message_rules.hpp"
@@ -356,6 +357,21 @@ void Ikev1Core::quick_mode_done(IsakmpSa& sa, QuickMode& qm) {
         RekeyOps::child_added(*this, sa, ch, qm);  // rekey schedule
     }
     complete(c.name, any ? Outcome::success() : Outcome::failure("install", failure));
+    if (any && result->send_connected) {
+        // RFC 2408 §3.1: we set the Commit bit; our SAs are in place now.
+        const Child* first = nullptr;
+        for (const auto& [cid, ch] : children_) {
+            if (ch.isakmp_sa == sa.id) first = &ch;
+        }
+        if (first) {
+            isakmp::NotifyPayload n;
+            n.protocol = protocol_id_of(first->protocol);
+            n.type = NotifyType::connected;
+            n.spi.resize(4);
+            store_be32(n.spi.data(), first->spi_in);
+            if (Entry* e = entry(sa.id)) send_informational(*e, {isakmp::Payload(std::move(n))});
+        }
+    }
 }
 
 void Ikev1Core::informational_done(IsakmpSa& sa, Task& task) {
@@ -388,6 +404,18 @@ void Ikev1Core::informational_done(IsakmpSa& sa, Task& task) {
         }
     }
     for (const isakmp::NotifyPayload& n : info.notifies()) {
+        if (n.type == NotifyType::connected) {
+            // RFC 2408 §3.1: the peer committed; install what waited for it.
+            Entry* e = entry(sa.id);
+            if (!e) continue;
+            std::vector<uint32_t> waiting;
+            for (Task* t : e->tm->active()) {
+                if (t->kind() == TaskKind::quick_mode && static_cast<QuickMode*>(t)->awaiting_connected())
+                    waiting.push_back(static_cast<QuickMode*>(t)->message_id());
+            }
+            for (uint32_t mid : waiting) e->tm->finish_external(mid);
+            continue;
+        }
         if (RekeyOps::notify(*this, sa, n)) continue;  // DPD
         IKEOFF_LOG(1, "ike", sa.describe() << ": peer notifies " << isakmp::to_string(n.type));
         if (isakmp::is_error(n.type) && sa.conn && pending_.count(sa.conn->name))

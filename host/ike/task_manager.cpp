@@ -208,6 +208,12 @@ Status TaskManager::start(std::unique_ptr<Task> task, uint32_t mid, bool initiat
     return {};
 }
 
+bool TaskManager::finish_external(uint32_t mid) {
+    if (!active_.count(mid)) return false;
+    finish(mid, true);
+    return true;
+}
+
 // Moves a finished exchange to the remembered list and tells the core.
 void TaskManager::finish(uint32_t mid, bool done) {
     auto it = active_.find(mid);

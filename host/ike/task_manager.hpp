@@ -77,6 +77,11 @@ public:
     // A message addressed to this SA (cookies already matched).
     void on_message(const Datagram& d, const isakmp::Framed& f);
 
+    // Ends exchange `mid` as done from outside (a Quick Mode waiting for the
+    // peer's CONNECTED, which arrives in an Informational). False if no
+    // such exchange runs.
+    bool finish_external(uint32_t mid);
+
     // Stops every timer and forgets running exchanges (the SA is going).
     void abort_all();
 

@@ -40,6 +40,11 @@ struct IkeTuning {
     // Zero disables them.
     Duration keepalive_interval = std::chrono::seconds(20);
 
+    // Set the Commit bit in our Quick Modes (RFC 2408 §3.1), making the
+    // responder wait for our CONNECTED notify before it installs. Off by
+    // default, as in strongSwan; a peer's Commit bit is always honoured.
+    bool request_commit = false;
+
     // RFC 2409 §5: nonces of 8..256 bytes; strongSwan uses 32.
     std::size_t nonce_size = 32;
 

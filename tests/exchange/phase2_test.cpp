@@ -200,3 +200,41 @@ TEST(Phase1, WeakAlgorithmsOnlyWhenConfigured) {
 
 }  // namespace
 }  // namespace ikeoff::ike::test
+
+namespace ikeoff::ike::test {
+namespace {
+
+TEST(Phase2, CommitBitMakesTheResponderWaitForConnected) {
+    for (bool lose_connected : {false, true}) {
+        IkeTuning committing;
+        committing.request_commit = true;
+        TwoPeers p(conf_a(), psk_secrets(), conf_b(), psk_secrets(), committing);
+        // Only a initiates, so only a sets the bit; b honours it.
+        std::size_t connected_seen = 0;
+        p.link().set_filter([&](MemoryLink::Side from, Datagram& d) {
+            auto h = isakmp::parse_header(d.data);
+            if (h.ok() && h->exchange == isakmp::ExchangeType::quick && from == MemoryLink::Side::a) {
+                EXPECT_TRUE(h->commit());
+            }
+            if (h.ok() && h->exchange == isakmp::ExchangeType::informational && from == MemoryLink::Side::a) {
+                ++connected_seen;
+                if (lose_connected) return MemoryLink::Verdict::drop;
+            }
+            return MemoryLink::Verdict::deliver;
+        });
+        auto r = p.up(p.a(), "test");
+        ASSERT_TRUE(p.run(r));
+        ASSERT_TRUE(r->outcome.established) << r->outcome.reason;
+        p.settle();
+        EXPECT_EQ(connected_seen, 1u);
+        EXPECT_EQ(p.a().sink->installed.size(), 1u);
+        // b installs exactly when CONNECTED got through.
+        EXPECT_EQ(p.b().sink->installed.size(), lose_connected ? 0u : 1u);
+        if (!lose_connected) {
+            EXPECT_EQ(compare_pair(p.a().sink->installed.begin()->second, p.b().sink->installed.begin()->second), "");
+        }
+    }
+}
+
+}  // namespace
+}  // namespace ikeoff::ike::test

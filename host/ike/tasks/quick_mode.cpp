@@ -130,6 +130,7 @@ Step QuickMode::process(const Received& m) {
             break;
         case State::qm1_sent: return on_qm2(m);
         case State::qm2_sent: return on_qm3(m);
+        case State::awaiting_connected:  // CONNECTED comes in an Informational
         case State::done: break;
     }
     return Step::reject(NotifyType::none, "unexpected Quick Mode message");
@@ -200,6 +201,10 @@ Step QuickMode::initiate() {
     auto out = make_hashed_message(std::move(ps), qm_kind(1), hsize,
                                    [this](ByteView rest) { return sa_.keymat->qm_hash1(mid_, rest); });
     if (!out.ok()) return Step::fail(NotifyType::none, out.error().message);
+    if (env_.tuning.request_commit) {
+        we_commit_ = true;
+        out->flags |= isakmp::kFlagCommit;
+    }
     state_ = State::qm1_sent;
     return Step::more(std::move(*out));
 }
@@ -245,6 +250,16 @@ Step QuickMode::on_qm2(const Received& m) {
     auto out = make_message({isakmp::Payload(isakmp::HashPayload{std::move(*h3)})}, qm_kind(3), true);
     if (!out.ok()) return Step::fail(NotifyType::none, out.error().message);
     IKEOFF_LOG(1, "ike", sa_.describe() << ": Quick Mode " << conn_->name << " negotiated " << result_->proposal);
+    peer_commit_ |= m.header.commit();
+    if (we_commit_) {
+        out->flags |= isakmp::kFlagCommit;
+        result_->send_connected = true;
+    }
+    if (peer_commit_ && !we_commit_) {
+        // QM3 is resent until the responder's CONNECTED arrives.
+        state_ = State::awaiting_connected;
+        return Step::more(std::move(*out));
+    }
     state_ = State::done;
     return Step::finished(std::move(*out));
 }
@@ -282,6 +297,7 @@ Step QuickMode::on_qm1(const Received& m) {
     if (!msg.ok()) return Step::reject(msg.error().notify, msg.error().message);
     if (auto h = check_hash(*msg, sa_.keymat->qm_hash1(mid_, msg->after(0))); !h.ok())
         return Step::reject(h.error().notify, h.error().message);
+    peer_commit_ = m.header.commit();
     ni_ = msg->find<isakmp::NoncePayload>()->data;
 
     // The selector the initiator asks for, in our terms.
@@ -393,6 +409,11 @@ Step QuickMode::on_qm3(const Received& m) {
     if (auto h = check_hash(*msg, sa_.keymat->qm_hash3(mid_, ni_, nr_)); !h.ok())
         return Step::reject(h.error().notify, h.error().message);
     IKEOFF_LOG(1, "ike", sa_.describe() << ": Quick Mode " << conn_->name << " negotiated " << result_->proposal);
+    peer_commit_ |= m.header.commit();
+    if (peer_commit_) {
+        state_ = State::awaiting_connected;
+        return Step::more();
+    }
     state_ = State::done;
     return Step::finished();
 }

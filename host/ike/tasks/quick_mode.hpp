@@ -14,6 +14,11 @@
 //   HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [ | KE ] [ | IDci | IDcr ])
 //   HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
 //
+// Commit bit (RFC 2408 §3.1): the side that sets it sends an Informational
+// N(CONNECTED) once its SAs are in place, and the other side installs only
+// then. We set it only when tuning.request_commit says so; a peer's is
+// honoured in both roles.
+//
 // KE is there exactly when PFS is configured; UDP-encapsulated modes
 // (RFC 3947 §5.1, or the draft values) when NAT-T found a NAT. A finished
 // task holds the SA pairs to install (result()); the core installs them.
@@ -40,6 +45,7 @@ struct QuickModeResult {
     uint32_t lifetime_s = 0;
     uint64_t lifetime_kb = 0;
     std::string proposal;             // "aes128-sha1" (for logs)
+    bool send_connected = false;      // we set the Commit bit: tell the peer CONNECTED once installed
 };
 
 class QuickMode final : public Task {
@@ -57,12 +63,15 @@ public:
     Step process(const Received& m) override;
 
     uint32_t message_id() const noexcept { return mid_; }
+    // RFC 2408 §3.1 Commit bit: the peer set it, so the SAs wait for its
+    // CONNECTED notify (the core finishes the task when that arrives).
+    bool awaiting_connected() const noexcept { return state_ == State::awaiting_connected; }
     const config::Connection* conn() const noexcept { return conn_; }
     // Set once the exchange is done; the SAs are moved out by the core.
     std::optional<QuickModeResult>& result() { return result_; }
 
 private:
-    enum class State : uint8_t { init, qm1_sent, qm2_sent, done };
+    enum class State : uint8_t { init, qm1_sent, qm2_sent, awaiting_connected, done };
 
     QuickMode(IsakmpSa& sa, TaskEnv& env, uint32_t mid, bool initiator)
         : sa_(sa), env_(env), mid_(mid), initiator_(initiator) {}
@@ -82,6 +91,8 @@ private:
     uint32_t mid_;
     bool initiator_;
     State state_ = State::init;
+    bool we_commit_ = false;    // we set the Commit bit (tuning.request_commit, initiator only)
+    bool peer_commit_ = false;  // the peer set it in one of its messages
     const config::Connection* conn_ = nullptr;
     std::vector<const config::Connection*> candidates_;
 
