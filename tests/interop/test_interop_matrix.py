@@ -18,8 +18,8 @@ the issue in both roles. Each cell checks that both sides agree:
 strongSwan always claims a NAT here (libipsec only does ESP in UDP), so
 every cell also exercises NAT-T: floating to 4500 and UDP-encapsulated ESP.
 
-Until the IKEv1 exchanges exist in ikeoffd, every cell skips with a message
-saying so; nothing else needs to change when they land.
+The module skips (with a message) only if this ikeoffd has no IKEv1
+exchanges at all (ike::create_ike_core being a placeholder).
 """
 import pytest
 
