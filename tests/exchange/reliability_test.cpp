@@ -321,3 +321,95 @@ TEST(Reliability, GarbageIsCountedNeverFatal) {
 
 }  // namespace
 }  // namespace ikeoff::ike::test
+
+namespace ikeoff::ike::test {
+namespace {
+
+// Random mutations of every message of a real exchange, thrown at an
+// established pair: nothing may crash, nothing established may change.
+TEST(Reliability, MutationStormLeavesEstablishedSasAlone) {
+    IkeTuning t;
+    t.max_half_open = 8;
+    TwoPeers p(conn_text(TwoPeers::kAddrA, TwoPeers::kAddrB, "10.1.0.0/24", "10.2.0.0/24"), psk_secrets(),
+               conn_text(TwoPeers::kAddrB, TwoPeers::kAddrA, "10.2.0.0/24", "10.1.0.0/24"), psk_secrets(), t);
+    auto r = p.up(p.a(), "test");
+    ASSERT_TRUE(p.run(r));
+    ASSERT_TRUE(r->outcome.established);
+    p.settle();
+    const std::vector<MemoryLink::Record> genuine = p.link().log();
+    ASSERT_GE(genuine.size(), 9u);
+
+    Bytes rnd(4096);
+    std::size_t at = rnd.size();
+    auto next = [&]() -> uint32_t {
+        if (at + 4 > rnd.size()) {
+            EXPECT_TRUE(crypto::rng::public_fill(rnd).ok());
+            at = 0;
+        }
+        uint32_t v = load_be32(&rnd[at]);
+        at += 4;
+        return v;
+    };
+    for (int iter = 0; iter < 3000; ++iter) {
+        const auto& rec = genuine[next() % genuine.size()];
+        Bytes m = rec.datagram.data;
+        switch (next() % 6) {
+            case 0:  // flip a few bits anywhere
+                for (uint32_t k = 0, n = 1 + next() % 4; k < n; ++k) m[next() % m.size()] ^= uint8_t(1u << (next() % 8));
+                break;
+            case 1:  // truncate, and fix the header length so framing passes
+                m.resize(isakmp::kHeaderSize + next() % (m.size() - isakmp::kHeaderSize));
+                store_be32(&m[24], static_cast<uint32_t>(m.size()));
+                break;
+            case 2:  // append junk and claim it in the header
+                for (uint32_t k = 0, n = 1 + next() % 64; k < n; ++k) m.push_back(uint8_t(next()));
+                store_be32(&m[24], static_cast<uint32_t>(m.size()));
+                break;
+            case 3:  // another exchange type / flags / message ID
+                m[18] = uint8_t(next());
+                m[19] = uint8_t(next() % 8);
+                if (next() % 2) store_be32(&m[20], next());
+                break;
+            case 4:  // another first payload type or a payload length
+                m[16] = uint8_t(next() % 40);
+                if (m.size() > 32) store_be16(&m[30], uint16_t(next()));
+                break;
+            default:  // random body of the same size
+                for (std::size_t k = isakmp::kHeaderSize; k < m.size(); ++k) m[k] = uint8_t(next());
+                break;
+        }
+        Peer& to = rec.from == MemoryLink::Side::a ? p.b() : p.a();
+        to.core->on_datagram(Datagram{rec.datagram.remote, rec.datagram.local, m});
+        if (iter % 100 == 0) p.timers().advance(1s);
+    }
+    // The storm reached every layer: framing, SA lookup and the exchanges.
+    uint64_t framing = 0, lookup = 0, refused = 0;
+    for (Peer* peer : {&p.a(), &p.b()}) {
+        framing += peer->core->counters().malformed;
+        lookup += peer->core->counters().unknown_sa;
+        for (const IsakmpSa* sa : peer->core->isakmp_sas()) {
+            const auto& c = peer->core->task_manager(sa->id)->counters();
+            refused += c.rejected + c.dropped + c.duplicates;
+        }
+    }
+    EXPECT_GT(framing, 100u);
+    EXPECT_GT(lookup, 100u);
+    EXPECT_GT(refused, 100u);
+    p.link().set_filter([](MemoryLink::Side, Datagram&) { return MemoryLink::Verdict::drop; });
+    p.settle(60s);  // half-open SAs made by mutated MM1s expire
+    p.link().clear_filter();
+    for (Peer* peer : {&p.a(), &p.b()}) {
+        EXPECT_EQ(peer->sink->installed.size(), 1u) << peer->name;
+        auto s = peer->core->status().isakmp;
+        ASSERT_EQ(s.size(), 1u) << peer->name;
+        EXPECT_EQ(s[0].state, "established") << peer->name;
+    }
+    // And the pair still works: a second `up` is answered at once, a delete travels.
+    ASSERT_TRUE(p.a().core->terminate("test").ok());
+    p.settle();
+    EXPECT_TRUE(p.b().sink->installed.empty());
+    EXPECT_TRUE(p.b().core->status().isakmp.empty());
+}
+
+}  // namespace
+}  // namespace ikeoff::ike::test
