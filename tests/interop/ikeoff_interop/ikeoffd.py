@@ -5,7 +5,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from .procs import Background, short_dir, wait_for
+from .procs import Background, remove_socket, short_dir, wait_for
 
 
 def binary(name):
@@ -47,11 +47,12 @@ class Ikeoffd:
         return self
 
     def stop(self):
+        rc = None
         if self.proc:
             rc = self.proc.stop()
             self.proc = None
-            return rc
-        return None
+        remove_socket(self.ctl_path)
+        return rc
 
     def output(self):
         return self.proc.output() if self.proc else (self.dir / "ikeoffd.out").read_text(errors="replace")

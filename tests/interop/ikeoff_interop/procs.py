@@ -60,6 +60,16 @@ def reap_stale(workdir):
         pidfile.unlink(missing_ok=True)
 
 
+def remove_socket(sock):
+    """Removes a socket file and its short_dir() once nothing else is in it."""
+    sock = Path(sock)
+    sock.unlink(missing_ok=True)
+    try:
+        sock.parent.rmdir()
+    except OSError:
+        pass
+
+
 def short_dir(path):
     """A short directory for Unix sockets that belong to `path` (socket
     paths are limited to 107 bytes; work directories under a build tree

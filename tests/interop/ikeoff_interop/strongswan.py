@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charon_log import child_sas
-from .procs import Background, short_dir, wait_for
+from .procs import Background, remove_socket, short_dir, wait_for
 
 CHARON = "/usr/lib/ipsec/charon"
 # No stroke (fixed socket path), resolve (writes /etc/resolv.conf) or updown.
@@ -170,6 +170,7 @@ secrets {{
         if self.proc:
             self.proc.stop()
             self.proc = None
+        remove_socket(self.vici)
 
     # -- control -------------------------------------------------------------------
     def swanctl(self, *args, timeout=30):
