@@ -161,9 +161,13 @@ void RekeyOps::phase1_up(Ikev1Core& core, IsakmpSa& sa, bool initial_contact) {
             ++n;
         }
         st.counters.adopted += n;
+        if (!old.empty() || n != 0) {
+            std::string ids;
+            for (uint64_t oid : old) ids += (ids.empty() ? "#" : ", #") + std::to_string(oid);
+            IKEOFF_LOG(1, "ike", sa.describe() << ": reauthentication" << (ids.empty() ? "" : " of ISAKMP SA " + ids)
+                                               << ", adopting " << n << " IPsec SA(s)");
+        }
         for (uint64_t oid : old) {
-            IKEOFF_LOG(1, "ike", sa.describe() << ": replaces ISAKMP SA #" << oid << " (reauthentication), adopting "
-                                               << n << " IPsec SA(s)");
             // Its duties (DPD, reauthentication) pass to the new SA.
             st.dpd.erase(oid);
             if (auto t = st.reauth_timers.find(oid); t != st.reauth_timers.end()) {
