@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 namespace ikeoff::ike::test {
 
 namespace {
@@ -37,25 +39,36 @@ bool make_host(const std::string& dir, const std::string& name, const std::strin
                error);
 }
 
+// Makes the files in a private directory and renames it into place, so
+// test processes that CTest runs in parallel never see half-made files:
+// the first rename wins, the others use its result.
 Pki build() {
     Pki p;
     p.dir = std::string(IKEOFF_BINARY_DIR) + "/exchange-pki";
-    std::filesystem::create_directories(p.dir);
-    const std::string& d = p.dir;
-    auto f = [&d](const std::string& n) { return d + "/" + n; };
-    if (!std::filesystem::exists(f("done"))) {
-        bool ok = make_ca(d, "ca", p.error) && make_ca(d, "other-ca", p.error) &&
-                  make_host(d, "a", "rsa:2048", "10.0.0.1", "ca", p.error) &&
-                  make_host(d, "b", "rsa:2048", "10.0.0.2", "ca", p.error) &&
-                  make_host(d, "b-untrusted", "rsa:2048", "10.0.0.2", "other-ca", p.error) &&
-                  make_host(d, "b-wrong-id", "rsa:2048", "10.0.0.99", "ca", p.error) &&
+    if (!std::filesystem::exists(p.dir + "/b-dsa.pem")) {
+        const std::string tmp = p.dir + ".tmp." + std::to_string(::getpid());
+        std::filesystem::remove_all(tmp);
+        std::filesystem::create_directories(tmp);
+        auto f = [&tmp](const std::string& n) { return tmp + "/" + n; };
+        bool ok = make_ca(tmp, "ca", p.error) && make_ca(tmp, "other-ca", p.error) &&
+                  make_host(tmp, "a", "rsa:2048", "10.0.0.1", "ca", p.error) &&
+                  make_host(tmp, "b", "rsa:2048", "10.0.0.2", "ca", p.error) &&
+                  make_host(tmp, "b-untrusted", "rsa:2048", "10.0.0.2", "other-ca", p.error) &&
+                  make_host(tmp, "b-wrong-id", "rsa:2048", "10.0.0.99", "ca", p.error) &&
                   run("openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 "
                       "-pkeyopt dsa_paramgen_q_bits:160 -out " + f("dsa.param"), p.error) &&
-                  make_host(d, "a-dsa", "dsa:" + f("dsa.param"), "10.0.0.1", "ca", p.error) &&
-                  make_host(d, "b-dsa", "dsa:" + f("dsa.param"), "10.0.0.2", "ca", p.error);
-        if (!ok) return p;
-        std::ofstream(f("done")) << "ok\n";
+                  make_host(tmp, "a-dsa", "dsa:" + f("dsa.param"), "10.0.0.1", "ca", p.error) &&
+                  make_host(tmp, "b-dsa", "dsa:" + f("dsa.param"), "10.0.0.2", "ca", p.error);
+        if (!ok) {
+            std::filesystem::remove_all(tmp);
+            return p;
+        }
+        // Renaming onto an existing directory fails: another process was first.
+        std::error_code ec;
+        std::filesystem::rename(tmp, p.dir, ec);
+        if (ec) std::filesystem::remove_all(tmp);
     }
+    auto f = [&p](const std::string& n) { return p.dir + "/" + n; };
     p.ca = f("ca.pem");
     p.other_ca = f("other-ca.pem");
     p.a_cert = f("a.pem");
@@ -70,7 +83,8 @@ Pki build() {
     p.b_untrusted_key = f("b-untrusted.key");
     p.b_wrong_id_cert = f("b-wrong-id.pem");
     p.b_wrong_id_key = f("b-wrong-id.key");
-    p.ok = true;
+    p.ok = std::filesystem::exists(p.b_dsa_cert);
+    if (!p.ok) p.error = "test PKI directory " + p.dir + " is incomplete";
     return p;
 }
 
