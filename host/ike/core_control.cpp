@@ -34,10 +34,14 @@ std::string auth_keyword(config::AuthMethod m) {
 // ---- starting exchanges ------------------------------------------------------------
 
 Ikev1Core::Entry* Ikev1Core::established_for(const config::Connection& c) {
+    // The newest (ids grow): after a reauthentication the old ISAKMP SA may
+    // linger until the peer deletes it (strongSwan's over_time), and new
+    // exchanges belong on the new one.
+    Entry* newest = nullptr;
     for (auto& [id, e] : sas_) {
-        if (!e.doomed && e.sa->conn == &c && e.sa->state == SaState::established) return &e;
+        if (!e.doomed && e.sa->conn == &c && e.sa->state == SaState::established) newest = &e;
     }
-    return nullptr;
+    return newest;
 }
 
 bool Ikev1Core::quick_mode_running(const Entry& e, const config::Connection& c) const {

@@ -19,6 +19,17 @@ uint64_t random64() {
     return v;
 }
 
+// Rekey fuzz needs spread, not secrecy (when a rekey starts is visible on
+// the wire anyway): splitmix64 seeded once per core from the public RNG
+// spares a DRBG call per SA.
+uint64_t fuzz_random(RekeyState& st) {
+    if (st.fuzz_state == 0) st.fuzz_state = random64() | 1;
+    uint64_t z = (st.fuzz_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 // Runs `done` from a timer of the core, never from inside the caller.
 void finish_later(Ikev1Core& core, Completion done, Outcome o, Timers& timers, std::set<TimerId>& owned) {
     auto id = std::make_shared<TimerId>(kNoTimer);
@@ -81,7 +92,7 @@ void RekeyOps::child_added(Ikev1Core& core, IsakmpSa& sa, const Ikev1Core::Child
     // The fuzz needs a random value only when there is something to fuzz
     // (drawing one costs a DRBG call per pair).
     const bool fuzzed = f.can_rekey && f.life > Duration::zero() && f.fuzz_percent != 0;
-    st.children.added(f, fuzzed ? random64() : 0);
+    st.children.added(f, fuzzed ? fuzz_random(st) : 0);
     if (auto d = st.dpd.find(sa.id); d != st.dpd.end()) d->second->on_activity();
 }
 
@@ -186,7 +197,7 @@ void RekeyOps::phase1_up(Ikev1Core& core, IsakmpSa& sa, bool initial_contact) {
     if (c && c->rekey && sa.proposal && sa.proposal->lifetime_s != 0) {
         const Duration after = rekey_delay(std::chrono::seconds(sa.proposal->lifetime_s), c->rekeymargin,
                                            c->rekeyfuzz_percent, sa.initiator,
-                                           c->rekeyfuzz_percent != 0 ? random64() : 0);
+                                           c->rekeyfuzz_percent != 0 ? fuzz_random(st) : 0);
         Ikev1Core* cp = &core;
         st.reauth_timers[id] = core.ctx_.timers.schedule_in(after, [cp, id] { reauthenticate(*cp, id); });
     }

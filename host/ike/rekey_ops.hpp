@@ -60,6 +60,7 @@ struct RekeyState {
     std::map<uint64_t, uint64_t> reauth_of;     // new ISAKMP SA id -> the SA it replaces
     std::map<uint64_t, std::unique_ptr<DeadPeerDetector>> dpd;  // per ISAKMP SA id
     std::map<const Task*, Completion> ngm_waiting;  // our New Group Modes and their requesters
+    uint64_t fuzz_state = 0;                        // rekey fuzz PRNG (rekey_core.cpp)
     struct Counters {
         uint64_t reauth_started = 0;
         uint64_t adopted = 0;             // IPsec SAs moved to a new ISAKMP SA
