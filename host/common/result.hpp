@@ -32,16 +32,23 @@ enum class Errc {
 const char* errc_name(Errc c) noexcept;
 
 struct Error {
-    Errc code;
+    using code_type = Errc;  // lets Result<T, E> build an E from (code, message)
+    Errc code = Errc::internal;
     std::string message;
 };
 
-template <typename T>
+// Result<T, E>: a T, or an error E. E is an aggregate {code, message} that
+// names its code type as E::code_type. Host code uses the default E = Error;
+// the ISAKMP codec uses its own error (which carries a Notify Message Type)
+// with the same machinery, so IKEOFF_TRY / IKEOFF_ASSIGN work on both.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
 public:
+    using error_type = E;
+
     Result(T value) : v_(std::move(value)) {}                  // NOLINT: implicit by design
-    Result(Error err) : v_(std::move(err)) {}                  // NOLINT
-    Result(Errc code, std::string msg) : v_(Error{code, std::move(msg)}) {}
+    Result(E err) : v_(std::move(err)) {}                      // NOLINT
+    Result(typename E::code_type code, std::string msg) : v_(E{code, std::move(msg)}) {}
 
     bool ok() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
@@ -54,27 +61,29 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const Error& error() const& { assert(!ok()); return std::get<1>(v_); }
-    Error&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
+    const E& error() const& { assert(!ok()); return std::get<1>(v_); }
+    E&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
 
 private:
-    std::variant<T, Error> v_;
+    std::variant<T, E> v_;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <typename E>
+class [[nodiscard]] Result<void, E> {
 public:
+    using error_type = E;
+
     Result() = default;
-    Result(Error err) : err_(std::move(err)), failed_(true) {}  // NOLINT
-    Result(Errc code, std::string msg) : err_{code, std::move(msg)}, failed_(true) {}
+    Result(E err) : err_(std::move(err)), failed_(true) {}  // NOLINT
+    Result(typename E::code_type code, std::string msg) : err_{code, std::move(msg)}, failed_(true) {}
 
     bool ok() const noexcept { return !failed_; }
     explicit operator bool() const noexcept { return ok(); }
-    const Error& error() const& { assert(failed_); return err_; }
-    Error&& error() && { assert(failed_); return std::move(err_); }
+    const E& error() const& { assert(failed_); return err_; }
+    E&& error() && { assert(failed_); return std::move(err_); }
 
 private:
-    Error err_{Errc::internal, {}};
+    E err_{};
     bool failed_ = false;
 };
 

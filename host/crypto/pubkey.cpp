@@ -1,11 +1,12 @@
 #include "host/crypto/pubkey.hpp"
 
-#include <fstream>
-#include <iterator>
+#include <algorithm>
 
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+
+#include "host/crypto/pem_der.hpp"
 
 namespace ikeoff::crypto {
 
@@ -17,12 +18,6 @@ KeyType type_of(const EVP_PKEY* k) noexcept {
     if (EVP_PKEY_is_a(k, "DSA")) return KeyType::dsa;
     if (EVP_PKEY_is_a(k, "EC")) return KeyType::ec;
     return KeyType::other;
-}
-
-Result<OsslPtr<BIO>> mem_bio(std::string_view text) {
-    auto bio = own(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-    IKEOFF_OSSL_NOTNULL(bio, "BIO_new_mem_buf");
-    return bio;
 }
 
 // Passphrase callback: never prompt on a terminal (the default callback
@@ -46,20 +41,6 @@ Result<OsslPtr<EVP_PKEY_CTX>> op_ctx(EVP_PKEY* key) {
     auto ctx = own(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
     IKEOFF_OSSL_NOTNULL(ctx, "EVP_PKEY_CTX_new_from_pkey");
     return ctx;
-}
-
-Result<Bytes> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{Errc::io_error, "cannot open " + path};
-    Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return Error{Errc::io_error, "cannot read " + path};
-    return data;
-}
-
-bool looks_like_pem(ByteView data) {
-    static constexpr std::string_view kBegin = "-----BEGIN";
-    std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
-    return s.find(kBegin) != std::string_view::npos;
 }
 
 }  // namespace
@@ -105,14 +86,7 @@ PublicKey& PublicKey::operator=(const PublicKey& o) {
 KeyType PublicKey::type() const noexcept { return type_of(key_.get()); }
 std::size_t PublicKey::bits() const noexcept { return key_ ? static_cast<std::size_t>(EVP_PKEY_get_bits(key_.get())) : 0; }
 
-Result<Bytes> PublicKey::spki_der() const {
-    int len = i2d_PUBKEY(key_.get(), nullptr);
-    IKEOFF_ENSURE(len > 0, Errc::crypto_error, "i2d_PUBKEY");
-    Bytes out(static_cast<std::size_t>(len));
-    unsigned char* p = out.data();
-    IKEOFF_ENSURE(i2d_PUBKEY(key_.get(), &p) == len, Errc::crypto_error, "i2d_PUBKEY");
-    return out;
-}
+Result<Bytes> PublicKey::spki_der() const { return to_der(key_.get(), i2d_PUBKEY, "i2d_PUBKEY"); }
 
 bool PublicKey::equals(const PublicKey& other) const noexcept {
     return key_ && other.key_ && EVP_PKEY_eq(key_.get(), other.key_.get()) == 1;
@@ -200,14 +174,8 @@ Result<PrivateKey> PrivateKey::from_der(ByteView der) {
 }
 
 Result<PrivateKey> PrivateKey::load_file(const std::string& path, std::string_view password) {
-    IKEOFF_ASSIGN(Bytes data, read_file(path));
-    SecretBytes guard(std::move(data));  // wiped when we return
-    Result<PrivateKey> r = looks_like_pem(guard)
-                               ? from_pem(std::string_view(reinterpret_cast<const char*>(guard.data()), guard.size()),
-                                          password)
-                               : from_der(guard);
-    if (!r.ok()) return Error{r.error().code, path + ": " + r.error().message};
-    return r;
+    return load_pem_or_der<PrivateKey>(
+        path, [&](std::string_view pem) { return from_pem(pem, password); }, &PrivateKey::from_der);
 }
 
 Result<PrivateKey> PrivateKey::generate_rsa(unsigned bits) {
@@ -241,11 +209,7 @@ std::size_t PrivateKey::bits() const noexcept { return key_ ? static_cast<std::s
 
 Result<PublicKey> PrivateKey::public_key() const {
     // Round trip through SubjectPublicKeyInfo: the result holds no private part.
-    int len = i2d_PUBKEY(key_.get(), nullptr);
-    IKEOFF_ENSURE(len > 0, Errc::crypto_error, "i2d_PUBKEY");
-    Bytes der(static_cast<std::size_t>(len));
-    unsigned char* p = der.data();
-    IKEOFF_ENSURE(i2d_PUBKEY(key_.get(), &p) == len, Errc::crypto_error, "i2d_PUBKEY");
+    IKEOFF_ASSIGN(Bytes der, to_der(key_.get(), i2d_PUBKEY, "i2d_PUBKEY"));
     return PublicKey::from_der(der);
 }
 

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <iterator>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include "host/common/ip_address.hpp"
+#include "host/crypto/pem_der.hpp"
 
 namespace ikeoff::crypto {
 
@@ -19,32 +18,7 @@ struct X509StackDeleter {
 };
 using X509Stack = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
 
-Result<OsslPtr<BIO>> mem_bio(std::string_view text) {
-    auto bio = own(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-    IKEOFF_OSSL_NOTNULL(bio, "BIO_new_mem_buf");
-    return bio;
-}
-
-Result<Bytes> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{Errc::io_error, "cannot open " + path};
-    Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return Error{Errc::io_error, "cannot read " + path};
-    return data;
-}
-
-std::string_view as_text(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
-bool looks_like_pem(ByteView data) { return as_text(data).find("-----BEGIN") != std::string_view::npos; }
-
-Result<Bytes> name_der(const X509_NAME* name) {
-    int len = i2d_X509_NAME(name, nullptr);
-    IKEOFF_ENSURE(len > 0, Errc::crypto_error, "i2d_X509_NAME");
-    Bytes out(static_cast<std::size_t>(len));
-    unsigned char* p = out.data();
-    IKEOFF_ENSURE(i2d_X509_NAME(name, &p) == len, Errc::crypto_error, "i2d_X509_NAME");
-    return out;
-}
+Result<Bytes> name_der(const X509_NAME* name) { return to_der(name, i2d_X509_NAME, "i2d_X509_NAME"); }
 
 // "C=CH, O=Example, CN=moon": OpenSSL's one-line form without the blanks
 // around '=', in certificate order, which is how strongSwan prints DNs.
@@ -139,10 +113,7 @@ Result<std::vector<Certificate>> Certificate::all_from_pem(std::string_view pem)
 }
 
 Result<Certificate> Certificate::load_file(const std::string& path) {
-    IKEOFF_ASSIGN(Bytes data, read_file(path));
-    Result<Certificate> r = looks_like_pem(data) ? from_pem(as_text(data)) : from_der(data);
-    if (!r.ok()) return Error{r.error().code, path + ": " + r.error().message};
-    return r;
+    return load_pem_or_der<Certificate>(path, &Certificate::from_pem, &Certificate::from_der);
 }
 
 Certificate::Certificate(const Certificate& o) {
@@ -157,14 +128,7 @@ Certificate& Certificate::operator=(const Certificate& o) {
     return *this;
 }
 
-Result<Bytes> Certificate::der() const {
-    int len = i2d_X509(cert_.get(), nullptr);
-    IKEOFF_ENSURE(len > 0, Errc::crypto_error, "i2d_X509");
-    Bytes out(static_cast<std::size_t>(len));
-    unsigned char* p = out.data();
-    IKEOFF_ENSURE(i2d_X509(cert_.get(), &p) == len, Errc::crypto_error, "i2d_X509");
-    return out;
-}
+Result<Bytes> Certificate::der() const { return to_der(cert_.get(), i2d_X509, "i2d_X509"); }
 
 Result<Bytes> Certificate::subject_der() const { return name_der(X509_get_subject_name(cert_.get())); }
 std::string Certificate::subject_string() const { return name_string(X509_get_subject_name(cert_.get())); }
@@ -244,7 +208,7 @@ Status CertStore::add_trusted_file(const std::string& path) {
         return add_trusted(c);
     }
     auto certs = Certificate::all_from_pem(as_text(data));
-    if (!certs.ok()) return Error{certs.error().code, path + ": " + certs.error().message};
+    if (!certs.ok()) return in_file(path, std::move(certs).error());
     for (const auto& c : *certs) IKEOFF_TRY(add_trusted(c));
     return ok_status();
 }

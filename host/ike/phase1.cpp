@@ -80,6 +80,48 @@ isakmp::IdPayload id_payload_of(const config::Identity& id) {
     return p;
 }
 
+isakmp::NotifyPayload initial_contact_notify(const IsakmpSa& sa) {
+    isakmp::NotifyPayload n;
+    n.protocol = isakmp::ProtocolId::isakmp;
+    n.type = isakmp::NotifyType::initial_contact;
+    n.spi = sa.spi();
+    return n;
+}
+
+std::optional<Step> Phase1Exchange::take_initial_contact(const isakmp::Message& msg, const IsakmpSa& sa) {
+    const isakmp::NotifyPayload* ic = msg.find_notify(isakmp::NotifyType::initial_contact);
+    if (ic && !ic->spi.empty() && ic->spi != sa.spi())
+        return Step::reject(isakmp::NotifyType::invalid_spi, "INITIAL-CONTACT for other cookies");
+    initial_contact_received_ = ic != nullptr;
+    return std::nullopt;
+}
+
+// ---- choosing the connection (responder) ----------------------------------------
+
+std::optional<Phase1Choice> CandidateSearch::select(const config::Connection& c,
+                                                    const std::vector<OfferedTransform>& offer) {
+    auto choice = select_phase1(Phase1Policy::from(c, prefer_), offer);
+    if (!choice.ok()) {
+        if (choice.error().code == Errc::parse_error) reason_ = isakmp::NotifyType::bad_proposal_syntax;
+        reject(c, choice.error().message);
+        return std::nullopt;
+    }
+    return std::move(choice).value();
+}
+
+void CandidateSearch::reject(const config::Connection& c, const std::string& why) {
+    why_ += (why_.empty() ? "" : "; ") + ("conn '" + c.name + "': " + why);
+}
+
+void CandidateSearch::reject(const config::Connection& c, const std::string& why, isakmp::NotifyType reason) {
+    reason_ = reason;
+    reject(c, why);
+}
+
+Step CandidateSearch::failure(bool none_tried) const {
+    return Step::fail(reason_, none_tried ? "no connection for this peer" : why_, true);
+}
+
 // ---- identities ---------------------------------------------------------------
 
 config::Identity Phase1::local_identity() const {

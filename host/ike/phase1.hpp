@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "host/common/bytes.hpp"
@@ -39,6 +40,10 @@ Result<isakmp::SaPayload> phase1_answer(const isakmp::SaPayload& offered, std::s
 // zero (RFC 2407 §4.6.2 allows zero or UDP/500).
 isakmp::IdPayload id_payload_of(const config::Identity& id);
 
+// RFC 2407 §4.6.3.3: the INITIAL-CONTACT notify an initiator sends in its
+// last authenticated message; its SPI is the cookie pair of `sa`.
+isakmp::NotifyPayload initial_contact_notify(const IsakmpSa& sa);
+
 // Main and Aggressive Mode tasks, as the core sees them.
 class Phase1Exchange : public Task {
 public:
@@ -46,7 +51,38 @@ public:
     bool initial_contact_received() const noexcept { return initial_contact_received_; }
 
 protected:
+    // Notes an INITIAL-CONTACT in the peer's authenticated message. It names
+    // this SA by its cookies; one naming other cookies is an INVALID-SPI
+    // reject. The notify is not covered by HASH_I, so this is also the only
+    // check that catches a change to it (which would desynchronise the CBC
+    // IVs).
+    std::optional<Step> take_initial_contact(const isakmp::Message& msg, const IsakmpSa& sa);
+
     bool initial_contact_received_ = false;
+};
+
+// A responder picks the connection for message 1 from several candidates
+// (same peer address, different proposals or authentication), trying them
+// in order. This collects why each one was passed over, so the failure
+// names them all, and the notify to answer with.
+class CandidateSearch {
+public:
+    explicit CandidateSearch(bool prefer_configured_proposals) : prefer_(prefer_configured_proposals) {}
+
+    // The transform `c`'s policy selects from `offer`, or nothing (and the
+    // reason noted; a malformed offer makes it BAD-PROPOSAL-SYNTAX).
+    std::optional<Phase1Choice> select(const config::Connection& c, const std::vector<OfferedTransform>& offer);
+    // `c` was passed over for `why`; the second form also sets the notify.
+    void reject(const config::Connection& c, const std::string& why);
+    void reject(const config::Connection& c, const std::string& why, isakmp::NotifyType reason);
+
+    // The failure once no candidate fit; `none_tried`: there was none.
+    Step failure(bool none_tried) const;
+
+private:
+    bool prefer_;
+    std::string why_;
+    isakmp::NotifyType reason_ = isakmp::NotifyType::no_proposal_chosen;
 };
 
 class Phase1 {

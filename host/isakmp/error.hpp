@@ -2,9 +2,9 @@
 // should get back (RFC 2408 §5 says which one per check), plus a sentence
 // for the log.
 //
-// CodecResult<T> mirrors ikeoff::Result<T> (ok(), value(), error()), so
-// IKEOFF_TRY / IKEOFF_ASSIGN work on it unchanged; ISAKMP_ENSURE is the
-// notify-carrying twin of IKEOFF_ENSURE. Code that speaks Result<T> converts
+// CodecResult<T> is ikeoff::Result<T, CodecError> (ok(), value(), error())
+// plus notify() and to_result(), so IKEOFF_TRY / IKEOFF_ASSIGN work on it
+// unchanged; ISAKMP_ENSURE is the notify-carrying twin of IKEOFF_ENSURE. Code that speaks Result<T> converts
 // with CodecError::to_error() (Errc::parse_error, "PAYLOAD-MALFORMED: ...").
 //
 // Generating messages cannot fail for protocol reasons, only for caller
@@ -12,10 +12,9 @@
 // plain Result<T> with Errc::invalid_argument.
 #pragma once
 
-#include <cassert>
 #include <string>
+#include <type_traits>
 #include <utility>
-#include <variant>
 
 #include "host/common/result.hpp"
 #include "host/isakmp/constants.hpp"
@@ -23,6 +22,7 @@
 namespace ikeoff::isakmp {
 
 struct CodecError {
+    using code_type = NotifyType;  // lets Result<T, CodecError> build one from (notify, message)
     NotifyType notify = NotifyType::payload_malformed;
     std::string message;
 
@@ -31,57 +31,31 @@ struct CodecError {
     Error to_error() const { return Error{Errc::parse_error, to_string()}; }
 };
 
+// ikeoff::Result with a CodecError, plus what only a codec result knows:
+// the notify to send back, and the conversion to a plain Result<T>.
 template <typename T>
-class [[nodiscard]] CodecResult {
+class [[nodiscard]] CodecResult : public Result<T, CodecError> {
+    using Base = Result<T, CodecError>;
+
 public:
-    CodecResult(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
-    CodecResult(CodecError err) : v_(std::move(err)) {}  // NOLINT
-    CodecResult(NotifyType n, std::string msg) : v_(CodecError{n, std::move(msg)}) {}
+    using Base::Base;
+    CodecResult() = default;  // CodecStatus: success (deleted for non-void T)
 
-    bool ok() const noexcept { return v_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
+    NotifyType notify() const { return this->ok() ? NotifyType::none : this->error().notify; }
 
-    T& value() & { assert(ok()); return std::get<0>(v_); }
-    const T& value() const& { assert(ok()); return std::get<0>(v_); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-
-    const CodecError& error() const& { assert(!ok()); return std::get<1>(v_); }
-    CodecError&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
-    NotifyType notify() const { return ok() ? NotifyType::none : error().notify; }
     // As a plain Result<T> (moves the value out).
-    Result<T> to_result() && {
-        if (ok()) return std::move(*this).value();
-        return error().to_error();
+    Result<T> to_result() &&
+        requires(!std::is_void_v<T>)
+    {
+        if (this->ok()) return std::move(*this).value();
+        return this->error().to_error();
     }
-
-private:
-    std::variant<T, CodecError> v_;
-};
-
-template <>
-class [[nodiscard]] CodecResult<void> {
-public:
-    CodecResult() = default;
-    CodecResult(CodecError err) : err_(std::move(err)), failed_(true) {}  // NOLINT
-    CodecResult(NotifyType n, std::string msg) : err_{n, std::move(msg)}, failed_(true) {}
-
-    bool ok() const noexcept { return !failed_; }
-    explicit operator bool() const noexcept { return ok(); }
-    const CodecError& error() const& { assert(failed_); return err_; }
-    CodecError&& error() && { assert(failed_); return std::move(err_); }
-    NotifyType notify() const { return ok() ? NotifyType::none : err_.notify; }
-    Status to_result() const {
-        if (ok()) return {};
-        return err_.to_error();
+    Status to_result() const
+        requires std::is_void_v<T>
+    {
+        if (this->ok()) return {};
+        return this->error().to_error();
     }
-
-private:
-    CodecError err_{NotifyType::none, {}};
-    bool failed_ = false;
 };
 
 using CodecStatus = CodecResult<void>;

@@ -10,12 +10,11 @@
 #include <string>
 
 #include "host/net/fd.hpp"
+#include "host/net/socket_io.hpp"
 
 namespace ikeoff::net {
 
 namespace {
-
-Error sys_error(const std::string& what) { return Error{Errc::io_error, what + ": " + std::strerror(errno)}; }
 
 struct Request {
     nlmsghdr nh;

@@ -11,11 +11,9 @@
 #include <cerrno>
 #include <cstring>
 
-namespace ikeoff::net {
+#include "host/net/socket_io.hpp"
 
-namespace {
-Error sys_error(const std::string& what) { return Error{Errc::io_error, what + ": " + std::strerror(errno)}; }
-}  // namespace
+namespace ikeoff::net {
 
 Result<TunDevice> TunDevice::create(std::string_view name, unsigned mtu) {
     IKEOFF_ENSURE(!name.empty() && name.size() < IFNAMSIZ, Errc::invalid_argument,
@@ -49,7 +47,7 @@ Result<TunDevice> TunDevice::create(std::string_view name, unsigned mtu) {
 Result<std::optional<std::size_t>> TunDevice::read(MutableByteView buf) {
     ssize_t n = ::read(fd_.get(), buf.data(), buf.size());
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::optional<std::size_t>{};
+        if (would_block(errno)) return std::optional<std::size_t>{};
         return sys_error("tun: read " + name_);
     }
     return std::optional<std::size_t>{static_cast<std::size_t>(n)};

@@ -141,13 +141,7 @@ Step AggressiveMode::on_am2(const Received& m) {
         if (!natd.ok()) return Step::fail(NotifyType::none, natd.error().message);
         for (auto& p : *natd) ps.push_back(std::move(p));
     }
-    if (initial_contact_) {
-        isakmp::NotifyPayload n;
-        n.protocol = isakmp::ProtocolId::isakmp;
-        n.type = NotifyType::initial_contact;
-        n.spi = sa_.spi();
-        ps.emplace_back(std::move(n));
-    }
+    if (initial_contact_) ps.emplace_back(initial_contact_notify(sa_));
     auto out = make_message(std::move(ps), kind_of(3, ac), true);
     if (!out.ok()) return Step::fail(NotifyType::none, out.error().message);
     IKEOFF_LOG(1, "ike", sa_.describe() << ": selected " << sa_.proposal->to_string() << " (Aggressive Mode)");
@@ -166,34 +160,26 @@ Step AggressiveMode::on_am1(const Received& m) {
     const isakmp::KePayload* ke = msg->find<isakmp::KePayload>();
     const isakmp::Payload* idp = msg->find(PayloadType::id);
     const auto offer = phase1_offer_from(*sp);
-    const bool prefer = env_.config.setup.prefer_configured_proposals;
-    std::string why;
-    NotifyType reason = NotifyType::no_proposal_chosen;
+    CandidateSearch search(env_.config.setup.prefer_configured_proposals);
     for (const config::Connection* c : candidates_) {
-        auto choice = select_phase1(Phase1Policy::from(*c, prefer), offer);
-        if (!choice.ok()) {
-            if (choice.error().code == Errc::parse_error) reason = NotifyType::bad_proposal_syntax;
-            why += (why.empty() ? "" : "; ") + ("conn '" + c->name + "': " + choice.error().message);
-            continue;
-        }
+        auto choice = search.select(*c, offer);
+        if (!choice) continue;
         sa_.conn = c;
         if (!isakmp::validate(*msg, kind_of(1, auth_class_of(c->auth))).ok()) {
-            why += (why.empty() ? "" : "; ") + ("conn '" + c->name + "': payloads do not fit its authentication");
+            search.reject(*c, "payloads do not fit its authentication");
             sa_.conn = nullptr;
             continue;
         }
         auto peer = p1_.check_peer_id(*idp->get<isakmp::IdPayload>());
         if (!peer.ok()) {
-            reason = NotifyType::invalid_id_information;
-            why += (why.empty() ? "" : "; ") + ("conn '" + c->name + "': " + peer.error().message);
+            search.reject(*c, peer.error().message, NotifyType::invalid_id_information);
             sa_.conn = nullptr;
             continue;
         }
         // In Aggressive Mode the peer's identity is known before any key
         // exists, so secrets are looked up by it.
         if (auto st = p1_.prepare_auth(*peer); !st.ok()) {
-            reason = NotifyType::authentication_failed;
-            why += (why.empty() ? "" : "; ") + ("conn '" + c->name + "': " + st.error().message);
+            search.reject(*c, st.error().message, NotifyType::authentication_failed);
             sa_.conn = nullptr;
             continue;
         }
@@ -245,8 +231,7 @@ Step AggressiveMode::on_am1(const Received& m) {
         state_ = State::am2_sent;
         return Step::more(std::move(*out));
     }
-    if (candidates_.empty()) why = "no connection for this peer";
-    return Step::fail(reason, why, true);
+    return search.failure(candidates_.empty());
 }
 
 Step AggressiveMode::on_am3(const Received& m) {
@@ -268,10 +253,7 @@ Step AggressiveMode::on_am3(const Received& m) {
         if (auto st = check_nat_d(sa_, sa_.proposal->hash, *msg, m.datagram.local, m.datagram.remote); !st.ok())
             return Step::fail(NotifyType::none, st.error().message);
     }
-    const isakmp::NotifyPayload* ic = msg->find_notify(NotifyType::initial_contact);
-    if (ic && !ic->spi.empty() && ic->spi != sa_.spi())
-        return Step::reject(NotifyType::invalid_spi, "INITIAL-CONTACT for other cookies");
-    initial_contact_received_ = ic != nullptr;
+    if (auto rejected = take_initial_contact(*msg, sa_)) return std::move(*rejected);
     state_ = State::done;
     return Step::finished();
 }

@@ -217,14 +217,7 @@ Result<OutMessage> MainMode::auth_message(uint8_t number) {
     IKEOFF_ASSIGN(Bytes hash, sa_.initiator ? p1_.hash_i() : p1_.hash_r());
     IKEOFF_ASSIGN(auto proof, p1_.auth().build(hash));
     for (auto& p : proof) ps.push_back(std::move(p));
-    if (sa_.initiator && initial_contact_) {
-        // RFC 2407 §4.6.3.3: the SPI of INITIAL-CONTACT is the cookie pair.
-        isakmp::NotifyPayload n;
-        n.protocol = isakmp::ProtocolId::isakmp;
-        n.type = NotifyType::initial_contact;
-        n.spi = sa_.spi();
-        ps.emplace_back(std::move(n));
-    }
+    if (sa_.initiator && initial_contact_) ps.emplace_back(initial_contact_notify(sa_));
     return make_message(std::move(ps), kind_of(number), true);
 }
 
@@ -237,21 +230,14 @@ Step MainMode::on_mm1(const Received& m) {
     if (!msg.ok()) return Step::reject(msg.error().notify, msg.error().message);
     const isakmp::SaPayload* sp = msg->find<isakmp::SaPayload>();
     const auto offer = phase1_offer_from(*sp);
-    const bool prefer = env_.config.setup.prefer_configured_proposals;
-    std::string why;
-    NotifyType reason = NotifyType::no_proposal_chosen;
+    CandidateSearch search(env_.config.setup.prefer_configured_proposals);
     for (const config::Connection* c : candidates_) {
-        auto choice = select_phase1(Phase1Policy::from(*c, prefer), offer);
-        if (!choice.ok()) {
-            if (choice.error().code == Errc::parse_error) reason = NotifyType::bad_proposal_syntax;
-            why += (why.empty() ? "" : "; ") + ("conn '" + c->name + "': " + choice.error().message);
-            continue;
-        }
+        auto choice = search.select(*c, offer);
+        if (!choice) continue;
         sa_.conn = c;
         if (auto st = p1_.prepare_auth(p1_.remote_lookup_identity()); !st.ok()) {
             sa_.conn = nullptr;
-            reason = NotifyType::authentication_failed;
-            why += (why.empty() ? "" : "; ") + ("conn '" + c->name + "': " + st.error().message);
+            search.reject(*c, st.error().message, NotifyType::authentication_failed);
             continue;
         }
         auto answer = phase1_answer(*sp, choice->index);
@@ -269,8 +255,7 @@ Step MainMode::on_mm1(const Received& m) {
         state_ = State::sa_answered;
         return Step::more(std::move(*out));
     }
-    if (candidates_.empty()) why = "no connection for this peer";
-    return Step::fail(reason, why, true);
+    return search.failure(candidates_.empty());
 }
 
 Step MainMode::on_mm3(const Received& m) {
@@ -339,14 +324,8 @@ Step MainMode::on_mm5(const Received& m) {
         s.tell_peer = true;
         return s;
     }
-    // RFC 2407 §4.6.3.3: INITIAL-CONTACT names this SA by its cookies. The
-    // notify is not covered by HASH_I, so this is also the only check that
-    // catches a change to it (which would desynchronise the CBC IVs).
-    const isakmp::NotifyPayload* ic = msg->find_notify(NotifyType::initial_contact);
-    if (ic && !ic->spi.empty() && ic->spi != sa_.spi())
-        return Step::reject(NotifyType::invalid_spi, "INITIAL-CONTACT for other cookies");
+    if (auto rejected = take_initial_contact(*msg, sa_)) return std::move(*rejected);
     sa_.remote_id = std::move(*peer);
-    initial_contact_received_ = ic != nullptr;
     auto out = auth_message(6);
     if (!out.ok()) return Step::fail(NotifyType::none, out.error().message);
     state_ = State::done;
