@@ -6,13 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# libstrongswan-standard-plugins: the interop peer's userspace ESP gets
+# AES-GCM (gcm plugin) and 3DES (openssl plugin) from it; without it charon
+# negotiates such SAs and then fails to install them.
 packages=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libboost-program-options-dev libgtest-dev libgmock-dev
   libpcap-dev nlohmann-json3-dev libipsec-mb-dev libxrt-dev uuid-dev
   python3 python3-dev pybind11-dev python3-pytest python3-scapy python3-cryptography
   python3-setuptools python3-pip python3-wheel
-  iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins tshark
+  iproute2 strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins tshark
   openssl iputils-ping procps util-linux
 )
 

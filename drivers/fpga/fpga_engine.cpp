@@ -1,7 +1,5 @@
 #include "drivers/fpga/fpga_engine.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -30,11 +28,6 @@ Status FpgaEngine::supports(const ipsec::SaParams& params) const {
     return backend_->supports(params);
 }
 
-Result<uint32_t> FpgaEngine::allocate_spi(ipsec::Protocol protocol) {
-    std::lock_guard lock(mu_);
-    return table_.allocate_spi(protocol);
-}
-
 Result<ipsec::SaHandle> FpgaEngine::add_sa(ipsec::SaParams params) {
     std::lock_guard lock(mu_);
     IKEOFF_TRY(table_.check_insertable(params));
@@ -48,13 +41,8 @@ Result<ipsec::SaHandle> FpgaEngine::add_sa(ipsec::SaParams params) {
                           std::to_string(backend_->sa_capacity()) + " rows)");
         slot = slots_used_;
     }
-    // sa.hpp: the CBC IV key is iv_seed, or 16 fresh random octets.
     std::array<uint8_t, 16> iv_key{};
-    if (params.iv_seed) {
-        iv_key = *params.iv_seed;
-    } else if (RAND_bytes(iv_key.data(), int(iv_key.size())) != 1) {
-        return Error{Errc::crypto_error, "RAND_bytes failed while drawing the CBC IV key"};
-    }
+    IKEOFF_TRY(cbc_iv_key(params, iv_key));
     auto row = std::make_unique<contract::SaRow>();
     build_sa_row(params, iv_key, *row);
     secure_zero(iv_key.data(), iv_key.size());
@@ -70,11 +58,8 @@ Result<ipsec::SaHandle> FpgaEngine::add_sa(ipsec::SaParams params) {
 
 Status FpgaEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) {
     std::lock_guard lock(mu_);
-    Entry* e = table_.find(sa);
-    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
-    ipsec::SaParams next = e->params.clone();
-    ipsec::SaTable<FpgaSa>::apply(next, update);
-    IKEOFF_TRY(validate(next));
+    IKEOFF_ASSIGN(Entry* e, sa_entry(sa));
+    IKEOFF_ASSIGN(ipsec::SaParams next, updated_params(*e, update));
     auto row = std::make_unique<contract::SaRow>();
     IKEOFF_TRY(backend_->read_row(e->state.slot, *row));
     refresh_sa_config(next, *row);
@@ -90,11 +75,10 @@ Status FpgaEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) 
 
 Result<ipsec::SaInfo> FpgaEngine::query_sa(ipsec::SaHandle sa) const {
     std::lock_guard lock(mu_);
-    const Entry* e = table_.find(sa);
-    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
+    IKEOFF_ASSIGN(const Entry* e, sa_entry(sa));
     auto row = std::make_unique<contract::SaRow>();
     IKEOFF_TRY(backend_->read_row(e->state.slot, *row));
-    ipsec::SaInfo info = ipsec::SaTable<FpgaSa>::describe(*e);
+    ipsec::SaInfo info = Table::describe(*e);
     describe_dynamic(*row, info);
     wipe_row(*row);
     for (std::size_t i = 0; i < ipsec::kPacketStatusCount; ++i) info.counters.drops[i] += e->state.host_drops[i];
@@ -103,8 +87,7 @@ Result<ipsec::SaInfo> FpgaEngine::query_sa(ipsec::SaHandle sa) const {
 
 Status FpgaEngine::del_sa(ipsec::SaHandle sa) {
     std::lock_guard lock(mu_);
-    Entry* e = table_.find(sa);
-    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
+    IKEOFF_ASSIGN(const Entry* e, sa_entry(sa));
     auto blank = std::make_unique<contract::SaRow>();
     wipe_row(*blank);  // magic 0: the kernels treat the slot as empty
     IKEOFF_TRY(backend_->write_row(e->state.slot, *blank));
@@ -113,56 +96,8 @@ Status FpgaEngine::del_sa(ipsec::SaHandle sa) {
     return {};
 }
 
-std::vector<ipsec::SaHandle> FpgaEngine::list_sas() const {
-    std::lock_guard lock(mu_);
-    return table_.handles();
-}
-
-Result<ipsec::SaHandle> FpgaEngine::find_inbound(ipsec::Protocol protocol, uint32_t spi) const {
-    std::lock_guard lock(mu_);
-    ipsec::SaHandle h = table_.find_inbound(protocol, spi);
-    IKEOFF_ENSURE(h != ipsec::kNoSa, Errc::not_found, "no inbound SA for this SPI");
-    return h;
-}
-
-ipsec::EngineCounters FpgaEngine::counters() const {
-    std::lock_guard lock(mu_);
-    return counters_;
-}
-
-std::vector<ipsec::SaEvent> FpgaEngine::take_events() {
-    std::lock_guard lock(mu_);
-    std::vector<ipsec::SaEvent> out;
-    out.swap(events_);
-    return out;
-}
-
 void FpgaEngine::push_events(const Entry& e, uint8_t bits) {
-    for_each_event(bits, [&](ipsec::SaEventKind kind, bool by_bytes) {
-        events_.push_back({e.handle, e.params.spi, kind, by_bytes});
-    });
-}
-
-// The same parse and lookup as the soft driver (host/ipsec/ip_packet.hpp),
-// so malformed and unknown_spi are decided identically.
-PacketStatus FpgaEngine::classify_inbound(ipsec::Packet& pkt, Entry*& e, ipsec::Protocol& proto) {
-    ipsec::IpHeader ip;
-    ipsec::IpsecLocation loc;
-    if (!ipsec::parse_ip_header(pkt.in, false, ip) || !ipsec::locate_ipsec(pkt.in, ip, loc))
-        return PacketStatus::malformed;
-    proto = loc.protocol == ipsec::kProtoEsp ? ipsec::Protocol::esp : ipsec::Protocol::ah;
-    const uint8_t* sec = pkt.in.data() + loc.offset;
-    const uint32_t spi = load_be32(proto == ipsec::Protocol::esp ? sec : sec + 4);
-    if (pkt.sa != ipsec::kNoSa) {
-        e = table_.find(pkt.sa);
-        if (e && (e->params.spi != spi || e->params.protocol != proto)) e = nullptr;
-    } else {
-        ipsec::SaHandle h = table_.find_inbound(proto, spi);
-        e = h == ipsec::kNoSa ? nullptr : table_.find(h);
-    }
-    if (!e) return PacketStatus::unknown_spi;
-    pkt.sa = e->handle;
-    return PacketStatus::ok;
+    for_each_event(bits, [&](ipsec::SaEventKind kind, bool by_bytes) { push_event(e, kind, by_bytes); });
 }
 
 void FpgaEngine::stage(ipsec::Direction dir, std::span<ipsec::Packet> batch, std::size_t i) {
@@ -170,18 +105,21 @@ void FpgaEngine::stage(ipsec::Direction dir, std::span<ipsec::Packet> batch, std
     Staged& st = staged_[i];
     const bool out = dir == ipsec::Direction::outbound;
     Entry* e = nullptr;
-    ipsec::Protocol proto = ipsec::Protocol::esp;
     if (out) {
         e = table_.find(pkt.sa);
         if (!e) {
             pkt.status = PacketStatus::unknown_spi;
             return;
         }
-        proto = e->params.protocol;
     } else {
-        pkt.status = classify_inbound(pkt, e, proto);
+        // The same parse and lookup as every driver, so malformed and
+        // unknown_spi are decided identically.
+        ipsec::IpHeader ip;
+        ipsec::IpsecLocation loc;
+        pkt.status = classify_inbound(pkt, ip, loc, e);
         if (pkt.status != PacketStatus::ok) return;
     }
+    const ipsec::Protocol proto = e->params.protocol;
     st.sa = e;
     if (pkt.in.size() > (out ? contract::kMaxPacketBytes : contract::kMaxOutBytes)) {
         pkt.status = PacketStatus::unsupported;  // larger than the kernels' jumbo-frame buffers
@@ -258,17 +196,9 @@ void FpgaEngine::process(ipsec::Direction dir, std::span<ipsec::Packet> batch) {
         ipsec::Packet& pkt = batch[i];
         const Staged& st = staged_[i];
         if (st.sa) push_events(*st.sa, st.events);
-        counters_.packets += 1;
-        counters_.bytes_in += pkt.in.size();
-        counters_.by_status[std::size_t(pkt.status)] += 1;
-        if (pkt.status == PacketStatus::ok) {
-            counters_.bytes_out += pkt.out_len;
-        } else {
-            pkt.out_len = 0;
-            // The card counted its own drops in the SA row; the host counts
-            // what it refused itself.
-            if (st.sa && st.host) st.sa->state.host_drops[std::size_t(pkt.status)] += 1;
-        }
+        // The card counted its own drops in the SA row; the host counts
+        // what it refused itself.
+        if (!count_packet(pkt) && st.sa && st.host) st.sa->state.host_drops[std::size_t(pkt.status)] += 1;
     }
 }
 

@@ -17,14 +17,12 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "drivers/fpga/backend.hpp"
 #include "drivers/fpga/batch_layout.hpp"
-#include "host/ipsec/engine.hpp"
-#include "host/ipsec/sa_table.hpp"
+#include "host/ipsec/engine_base.hpp"
 
 namespace ikeoff::drivers::fpga {
 
@@ -33,7 +31,8 @@ struct FpgaSa {
     ipsec::StatusCounts host_drops{};  // failures decided on the host (size limit)
 };
 
-class FpgaEngine : public ipsec::Engine {
+// SA bookkeeping, lookups, counters and events: ipsec::EngineBase.
+class FpgaEngine : public ipsec::EngineBase<FpgaSa> {
 public:
     explicit FpgaEngine(std::unique_ptr<KernelBackend> backend);
     ~FpgaEngine() override;
@@ -41,25 +40,17 @@ public:
     std::string_view driver_name() const override { return backend_->name(); }
     std::string description() const override { return backend_->description(); }
     Status supports(const ipsec::SaParams& params) const override;
-    Result<uint32_t> allocate_spi(ipsec::Protocol protocol) override;
     Result<ipsec::SaHandle> add_sa(ipsec::SaParams params) override;
     Status update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) override;
     Result<ipsec::SaInfo> query_sa(ipsec::SaHandle sa) const override;
     Status del_sa(ipsec::SaHandle sa) override;
-    std::vector<ipsec::SaHandle> list_sas() const override;
-    Result<ipsec::SaHandle> find_inbound(ipsec::Protocol protocol, uint32_t spi) const override;
     void process(ipsec::Direction dir, std::span<ipsec::Packet> batch) override;
-    ipsec::EngineCounters counters() const override;
-    std::vector<ipsec::SaEvent> take_events() override;
 
 protected:
     KernelBackend& backend() { return *backend_; }
     const KernelBackend& backend() const { return *backend_; }
-    std::mutex& mutex() const { return mu_; }
 
 private:
-    using Entry = ipsec::SaTable<FpgaSa>::Entry;
-
     struct Staged {
         Entry* sa = nullptr;
         uint8_t events = 0;      // contract::kEv* bits the card reported
@@ -69,18 +60,13 @@ private:
     // Decides what the host decides (see above) and queues the rest on the
     // kernel call for its protocol; a full call is run right away.
     void stage(ipsec::Direction dir, std::span<ipsec::Packet> batch, std::size_t i);
-    ipsec::PacketStatus classify_inbound(ipsec::Packet& pkt, Entry*& e, ipsec::Protocol& proto);
     // Runs the queued call of one kernel and copies results into the packets.
     void flush(uint32_t kernel, ipsec::Direction dir, std::span<ipsec::Packet> batch);
     void push_events(const Entry& e, uint8_t bits);
 
     std::unique_ptr<KernelBackend> backend_;
-    mutable std::mutex mu_;
-    ipsec::SaTable<FpgaSa> table_;
     std::vector<uint32_t> free_slots_;
     uint32_t slots_used_ = 0;  // high-water mark: the kernels' num_sa
-    ipsec::EngineCounters counters_;
-    std::vector<ipsec::SaEvent> events_;
     KernelBatch calls_[ipsec_hls::contract::kKernelCount];  // per kernel: the call being built
     std::vector<Staged> staged_;
 };

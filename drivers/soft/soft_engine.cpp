@@ -1,7 +1,5 @@
 #include "drivers/soft/soft_engine.hpp"
 
-#include <openssl/rand.h>
-
 #include <cstring>
 
 #include "drivers/soft/soft_engine_impl.hpp"
@@ -63,11 +61,6 @@ Status SoftEngine::supports(const ipsec::SaParams& params) const {
     return {};
 }
 
-Result<uint32_t> SoftEngine::allocate_spi(ipsec::Protocol protocol) {
-    std::lock_guard lock(mu_);
-    return table_.allocate_spi(protocol);
-}
-
 Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
     std::lock_guard lock(mu_);
     IKEOFF_TRY(table_.check_insertable(params));
@@ -75,13 +68,8 @@ Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
     st.provider = pick_provider(params);
     IKEOFF_ENSURE(st.provider, Errc::unsupported, "soft (ipsec-mb): algorithm not supported by intel-ipsec-mb");
 
-    // sa.hpp: the CBC IV key is iv_seed, or 16 fresh random octets.
     SecretBytes iv_key(16);
-    if (params.iv_seed) {
-        std::memcpy(iv_key.data(), params.iv_seed->data(), 16);
-    } else if (RAND_bytes(iv_key.data(), 16) != 1) {
-        return Error{Errc::crypto_error, "RAND_bytes failed while drawing the CBC IV key"};
-    }
+    IKEOFF_TRY(cbc_iv_key(params, std::span<uint8_t, 16>(iv_key.data(), 16)));
     std::size_t key_len = ipsec::enc_key_bytes(params.enc);
     KeySpec keys;
     keys.enc = params.enc.alg;
@@ -106,12 +94,8 @@ Result<ipsec::SaHandle> SoftEngine::add_sa(ipsec::SaParams params) {
 
 Status SoftEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) {
     std::lock_guard lock(mu_);
-    SaEntry* e = table_.find(sa);
-    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
-    ipsec::SaParams next = e->params.clone();
-    ipsec::SaTable<SoftSa>::apply(next, update);
-    IKEOFF_TRY(validate(next));
-    e->params = std::move(next);
+    IKEOFF_ASSIGN(SaEntry* e, sa_entry(sa));
+    IKEOFF_ASSIGN(e->params, updated_params(*e, update));
     build_outer_template(*e);
     // New limits may already be reached by what the SA has carried.
     check_limits(*e);
@@ -120,9 +104,8 @@ Status SoftEngine::update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) 
 
 Result<ipsec::SaInfo> SoftEngine::query_sa(ipsec::SaHandle sa) const {
     std::lock_guard lock(mu_);
-    const SaEntry* e = table_.find(sa);
-    IKEOFF_ENSURE(e, Errc::not_found, "no SA with handle " + std::to_string(sa));
-    ipsec::SaInfo i = ipsec::SaTable<SoftSa>::describe(*e);
+    IKEOFF_ASSIGN(const SaEntry* e, sa_entry(sa));
+    ipsec::SaInfo i = Table::describe(*e);
     i.next_seq = e->state.seq_exhausted ? 0 : e->state.next_seq;
     i.replay_top = e->state.window.top();
     i.soft_expired = e->state.soft_expired;
@@ -135,37 +118,10 @@ Result<ipsec::SaInfo> SoftEngine::query_sa(ipsec::SaHandle sa) const {
 
 Status SoftEngine::del_sa(ipsec::SaHandle sa) {
     std::lock_guard lock(mu_);
-    if (cached_ && cached_->handle == sa) cached_ = nullptr;
-    IKEOFF_ENSURE(table_.erase(sa), Errc::not_found, "no SA with handle " + std::to_string(sa));
+    IKEOFF_ASSIGN(const SaEntry* e, sa_entry(sa));
+    if (cached_ == e) cached_ = nullptr;
+    table_.erase(sa);
     return {};
-}
-
-std::vector<ipsec::SaHandle> SoftEngine::list_sas() const {
-    std::lock_guard lock(mu_);
-    return table_.handles();
-}
-
-Result<ipsec::SaHandle> SoftEngine::find_inbound(ipsec::Protocol protocol, uint32_t spi) const {
-    std::lock_guard lock(mu_);
-    ipsec::SaHandle h = table_.find_inbound(protocol, spi);
-    IKEOFF_ENSURE(h != ipsec::kNoSa, Errc::not_found, "no inbound SA for this SPI");
-    return h;
-}
-
-ipsec::EngineCounters SoftEngine::counters() const {
-    std::lock_guard lock(mu_);
-    return counters_;
-}
-
-std::vector<ipsec::SaEvent> SoftEngine::take_events() {
-    std::lock_guard lock(mu_);
-    std::vector<ipsec::SaEvent> out;
-    out.swap(events_);
-    return out;
-}
-
-void SoftEngine::push_event(const SaEntry& e, ipsec::SaEventKind kind, bool by_bytes) {
-    events_.push_back({e.handle, e.params.spi, kind, by_bytes});
 }
 
 void SoftEngine::check_limits(SaEntry& e) {

@@ -20,18 +20,16 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "drivers/registry.hpp"
 #include "drivers/soft/crypto_provider.hpp"
-#include "host/ipsec/engine.hpp"
+#include "host/ipsec/engine_base.hpp"
 #include "host/ipsec/esp_format.hpp"
 #include "host/ipsec/ip_packet.hpp"
 #include "host/ipsec/replay.hpp"
-#include "host/ipsec/sa_table.hpp"
 
 namespace ikeoff::drivers::soft {
 
@@ -95,23 +93,19 @@ struct Work {
     std::array<uint8_t, 4> seq_hi{};
 };
 
-class SoftEngine final : public ipsec::Engine {
+// SA bookkeeping, lookups, counters and events: ipsec::EngineBase.
+class SoftEngine final : public ipsec::EngineBase<SoftSa> {
 public:
     static Result<std::unique_ptr<ipsec::Engine>> create(const EngineOptions& options);
 
     std::string_view driver_name() const override { return "soft"; }
     std::string description() const override;
     Status supports(const ipsec::SaParams& params) const override;
-    Result<uint32_t> allocate_spi(ipsec::Protocol protocol) override;
     Result<ipsec::SaHandle> add_sa(ipsec::SaParams params) override;
     Status update_sa(ipsec::SaHandle sa, const ipsec::SaUpdate& update) override;
     Result<ipsec::SaInfo> query_sa(ipsec::SaHandle sa) const override;
     Status del_sa(ipsec::SaHandle sa) override;
-    std::vector<ipsec::SaHandle> list_sas() const override;
-    Result<ipsec::SaHandle> find_inbound(ipsec::Protocol protocol, uint32_t spi) const override;
     void process(ipsec::Direction dir, std::span<ipsec::Packet> batch) override;
-    ipsec::EngineCounters counters() const override;
-    std::vector<ipsec::SaEvent> take_events() override;
 
 private:
     enum class ProviderMode { automatic, openssl, ipsecmb };
@@ -148,15 +142,7 @@ private:
 
     // Per-packet engine and SA counters once a status is final.
     void count(ipsec::Packet& pkt, const Work& w) {
-        counters_.packets += 1;
-        counters_.bytes_in += pkt.in.size();
-        counters_.by_status[std::size_t(pkt.status)] += 1;
-        if (pkt.status == ipsec::PacketStatus::ok) {
-            counters_.bytes_out += pkt.out_len;
-        } else {
-            pkt.out_len = 0;
-            if (w.sa) w.sa->state.drops[std::size_t(pkt.status)] += 1;
-        }
+        if (!count_packet(pkt) && w.sa) w.sa->state.drops[std::size_t(pkt.status)] += 1;
     }
     // Lifetime accounting after a successful packet (engine.hpp rules).
     void account(SaEntry& e, std::size_t inner_bytes) {
@@ -166,17 +152,12 @@ private:
     }
     static void build_outer_template(SaEntry& e);
     void check_limits(SaEntry& e);
-    void push_event(const SaEntry& e, ipsec::SaEventKind kind, bool by_bytes);
 
-    mutable std::mutex mu_;
     ProviderMode mode_ = ProviderMode::automatic;
     std::unique_ptr<CryptoProvider> openssl_;
     std::unique_ptr<CryptoProvider> ipsecmb_;
     std::string ipsecmb_note_;  // why intel-ipsec-mb is not in use, if it is not
-    ipsec::SaTable<SoftSa> table_;
     SaEntry* cached_ = nullptr;  // last SA looked up by handle (batches are mostly one SA)
-    ipsec::EngineCounters counters_;
-    std::vector<ipsec::SaEvent> events_;
     std::vector<Work> work_;
     static constexpr uint32_t kDone = 0xffffffff;
     std::vector<uint32_t> slot_;  // per packet of a batch: its Work slot while it waits, else kDone

@@ -33,25 +33,11 @@ PacketStatus window_check(const SaEntry& e, uint64_t& seq) {
 PacketStatus SoftEngine::prepare_inbound(ipsec::Packet& pkt, Work& w) {
     ipsec::IpHeader ip;
     ipsec::IpsecLocation loc;
-    if (!ipsec::parse_ip_header(pkt.in, false, ip) || !ipsec::locate_ipsec(pkt.in, ip, loc))
-        return PacketStatus::malformed;
-    const ipsec::Protocol proto = loc.protocol == ipsec::kProtoEsp ? ipsec::Protocol::esp : ipsec::Protocol::ah;
-    const uint8_t* sec = pkt.in.data() + loc.offset;
-    const uint32_t spi = load_be32(proto == ipsec::Protocol::esp ? sec : sec + 4);
-
     SaEntry* e = nullptr;
-    if (pkt.sa != ipsec::kNoSa) {
-        e = lookup(pkt.sa);
-        if (e && (e->params.spi != spi || e->params.protocol != proto)) e = nullptr;
-    } else if (cached_ && cached_->params.spi == spi && cached_->params.protocol == proto &&
-               cached_->params.direction != ipsec::SaDirection::outbound) {
-        e = cached_;  // inbound (protocol, SPI) is unique, so the cached SA is the one
-    } else {
-        ipsec::SaHandle h = table_.find_inbound(proto, spi);
-        e = h == ipsec::kNoSa ? nullptr : lookup(h);
-    }
-    if (!e) return PacketStatus::unknown_spi;
-    pkt.sa = e->handle;
+    // Batches are mostly one SA: the last one looked up is tried first.
+    const PacketStatus found = classify_inbound(pkt, ip, loc, e, cached_);
+    if (found != PacketStatus::ok) return found;
+    cached_ = e;
     w.sa = e;
     const ipsec::SaParams& p = e->params;
     SoftSa& s = e->state;

@@ -238,7 +238,14 @@ void ChildLifetimes::rekey_failed(ChildSaId id) {
             continue;
         }
         c.state = ChildLifeState::installed;
+        ++c.attempts;
         const bool expires = c.facts.life > Duration::zero();
+        const bool tries_left = c.facts.keyingtries == 0 || c.attempts < c.facts.keyingtries;
+        if (!tries_left) {
+            IKEOFF_LOG(1, "ike", "IPsec SA #" << sid << ": rekey failed " << c.attempts
+                                              << " times (keyingtries), leaving it to expire");
+            continue;
+        }
         if (!retry_scheduled && (!expires || c.installed + c.facts.life > now + tuning_.retry_delay)) {
             IKEOFF_LOG(1, "ike", "IPsec SA #" << sid << ": rekey failed, retrying in "
                                               << to_seconds(tuning_.retry_delay) << " s");

@@ -60,7 +60,8 @@ struct LifetimeTuning {
     // After a failed rekey, the next try (while the pair still lives).
     Duration retry_delay = std::chrono::seconds(10);
     // A rekey with no result after this long (phase 1 and Quick Mode with
-    // all retransmissions) counts as failed.
+    // all retransmissions) counts as failed. After `keyingtries` failures
+    // (ipsec.conf; 0 = no limit) the pair is left to its hard expiry.
     Duration rekey_timeout = std::chrono::seconds(75);
 };
 
@@ -81,6 +82,7 @@ struct ChildFacts {
     Duration life{};        // negotiated lifetime; zero = none
     Duration margin{};      // rekeymargin
     unsigned fuzz_percent = 100;
+    unsigned keyingtries = 0;  // rekey attempts before giving up (0 = until the hard expiry)
 };
 
 enum class ChildLifeState : uint8_t {
@@ -139,6 +141,7 @@ private:
         TimePoint installed{};
         TimePoint rekey_started{};
         bool replaced_one = false;  // ours, made by a rekey
+        unsigned attempts = 0;      // rekeys of its batch that failed
         TimerId rekey_timer = kNoTimer;  // the rekey, or while rekeying its timeout
         TimePoint rekey_at{};
         TimerId delete_timer = kNoTimer;

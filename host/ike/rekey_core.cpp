@@ -3,6 +3,7 @@
 #include "host/common/log.hpp"
 #include "host/crypto/rng.hpp"
 #include "host/ike/rekey_ops.hpp"
+#include "host/ike/tasks/aggressive_mode.hpp"
 #include "host/ike/tasks/informational.hpp"
 #include "host/ike/tasks/main_mode.hpp"
 #include "host/ike/tasks/quick_mode.hpp"
@@ -88,6 +89,7 @@ void RekeyOps::child_added(Ikev1Core& core, IsakmpSa& sa, const Ikev1Core::Child
     f.life = std::chrono::seconds(ch.lifetime_s);
     f.margin = c.rekeymargin;
     f.fuzz_percent = c.rekeyfuzz_percent;
+    f.keyingtries = c.keyingtries;
     RekeyState& st = state(core);
     // The fuzz needs a random value only when there is something to fuzz
     // (drawing one costs a DRBG call per pair).
@@ -251,8 +253,15 @@ void RekeyOps::reauthenticate(Ikev1Core& core, uint64_t id) {
     st.reauth_of[e->sa->id] = id;
     ++st.counters.reauth_started;
     IKEOFF_LOG(1, "ike", e->sa->describe() << ": reauthenticating ISAKMP SA #" << id);
-    // No INITIAL-CONTACT: the peer must keep the IPsec SAs we keep.
-    (void)e->tm->start(MainMode::initiator(*e->sa, core.env_, false), 0);
+    // The same exchange as the first time; no INITIAL-CONTACT: the peer
+    // must keep the IPsec SAs we keep.
+    std::unique_ptr<Task> task;
+    if (c.aggressive) {
+        task = AggressiveMode::initiator(*e->sa, core.env_, false);
+    } else {
+        task = MainMode::initiator(*e->sa, core.env_, false);
+    }
+    (void)e->tm->start(std::move(task), 0);
     core.reap();
 }
 

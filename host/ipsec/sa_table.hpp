@@ -63,6 +63,22 @@ public:
         return it == inbound_.end() ? kNoSa : it->second;
     }
 
+    // The SA an inbound packet with (proto, spi) belongs to: `given` if the
+    // caller named one and its SPI and protocol match, else the inbound
+    // index; null if none. `hint`, when set, is an entry of this table tried
+    // before the maps (inbound (protocol, SPI) is unique, so a matching
+    // inbound-capable hint is the one).
+    Entry* resolve_inbound(SaHandle given, Protocol proto, uint32_t spi, Entry* hint = nullptr) {
+        auto matches = [&](const Entry* e) { return e->params.spi == spi && e->params.protocol == proto; };
+        if (given != kNoSa) {
+            Entry* e = hint && hint->handle == given ? hint : find(given);
+            return e && matches(e) ? e : nullptr;
+        }
+        if (hint && matches(hint) && hint->params.direction != SaDirection::outbound) return hint;
+        SaHandle h = find_inbound(proto, spi);
+        return h == kNoSa ? nullptr : find(h);
+    }
+
     bool erase(SaHandle h) {
         auto it = entries_.find(h);
         if (it == entries_.end()) return false;

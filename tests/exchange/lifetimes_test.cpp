@@ -122,6 +122,23 @@ TEST(ChildLifetimes, FailedRekeyIsRetriedWhileThePairLives) {
     EXPECT_EQ(h.rekeys.size(), 2u);
 }
 
+TEST(ChildLifetimes, KeyingtriesLimitsTheRetries) {
+    Harness h;
+    ChildFacts f = h.facts(1, true, 0xa1, 0xb1);
+    f.life = 1000s;
+    f.keyingtries = 2;
+    h.lt.added(f, 0);
+    h.timers.advance(980s);  // rekey at 1000 - 20 s
+    ASSERT_EQ(h.rekeys.size(), 1u);
+    h.lt.rekey_failed(1);
+    h.timers.advance(10s);
+    ASSERT_EQ(h.rekeys.size(), 2u);
+    h.lt.rekey_failed(1);
+    h.timers.advance(100s);
+    EXPECT_EQ(h.rekeys.size(), 2u) << "keyingtries=2: no third attempt";
+    EXPECT_EQ(h.lt.view(1)->state, ChildLifeState::installed);
+}
+
 TEST(ChildLifetimes, SimultaneousRekeysKeepOnePairOnBothSides) {
     // Two schedulers, one per peer; SPIs as each side sees them.
     Harness a, b;

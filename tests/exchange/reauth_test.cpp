@@ -102,6 +102,22 @@ TEST(Reauth, AfterFloatingTheNewMainModeStartsOn4500) {
     EXPECT_EQ(p.b().core->status().isakmp.size(), 1u);
 }
 
+TEST(Reauth, AggressiveModeConnectionsReauthenticateWithAggressiveMode) {
+    Conf c({"ikelifetime=120s", "rekeymargin=30s", "rekeyfuzz=0%", "aggressive=yes"});
+    TwoPeers p(c.a, psk_secrets(), c.b, psk_secrets());
+    bring_up(p, p.a());
+    const std::size_t log_at = p.link().log().size();
+    p.settle(92s);
+    auto xs = wire_exchanges(p.link(), log_at);
+    EXPECT_EQ(count_exchanges(xs, ExchangeType::aggressive, Side::a), 1u);
+    EXPECT_EQ(count_exchanges(xs, ExchangeType::identity_protection), 0u);
+    EXPECT_TRUE(p.a().sink->removed.empty());
+    EXPECT_TRUE(p.b().sink->removed.empty());
+    EXPECT_EQ(p.a().core->status().isakmp.size(), 1u);
+    EXPECT_EQ(p.b().core->status().isakmp.size(), 1u);
+    EXPECT_EQ(p.b().core->rekey_state()->counters.adopted, 1u);
+}
+
 // strongSwan as the peer reauthenticates (even when it was the responder):
 // a new Main Mode straight to 4500, no INITIAL-CONTACT, no Quick Mode, and
 // the old ISAKMP SA deleted afterwards. Our IPsec SAs must survive that.

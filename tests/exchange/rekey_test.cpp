@@ -193,6 +193,28 @@ TEST(Rekey, WithoutRekeyThePairIsDeletedAtItsHardExpiry) {
     EXPECT_GE(count_exchanges(xs, ExchangeType::informational), 1u) << "the Delete";
 }
 
+TEST(Rekey, FailedRekeysAreRetriedKeyingtriesTimesThenThePairExpires) {
+    Conf c({"lifetime=300s", "rekeymargin=200s", "rekeyfuzz=0%", "keyingtries=3"}, {}, {"rekey=no"});
+    TwoPeers p(c.a, psk_secrets(), c.b, psk_secrets());
+    bring_up(p, p.a());
+    const std::size_t log_at = p.link().log().size();
+    // From now on b never sees a Quick Mode.
+    p.link().set_filter([](Side from, Datagram& d) {
+        auto h = isakmp::parse_header(d.data);
+        return from == Side::a && h.ok() && h->exchange == ExchangeType::quick ? MemoryLink::Verdict::drop
+                                                                                : MemoryLink::Verdict::deliver;
+    });
+    p.settle(295s);
+    auto xs = wire_exchanges(p.link(), log_at);
+    // Rekey at 100 s, each try fails after its retransmissions (30 s) and
+    // the next follows 10 s later: 100, 140, 180; then no more.
+    EXPECT_EQ(count_exchanges(xs, ExchangeType::quick, Side::a), 3u);
+    EXPECT_EQ(p.a().sink->installed.size(), 1u);
+    p.settle(10s);  // the hard expiry
+    EXPECT_TRUE(p.a().sink->installed.empty());
+    EXPECT_TRUE(p.b().sink->installed.empty()) << "b follows a's Delete";
+}
+
 TEST(Rekey, EngineHardLimitDeletesAndSoftLimitRekeys) {
     Conf c({});
     TwoPeers p(c.a, psk_secrets(), c.b, psk_secrets());

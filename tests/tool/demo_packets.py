@@ -75,7 +75,7 @@ def report(in_path, enc_path, dec_path, enc_json, dec_json):
 
     lines = [
         "",
-        "ikeoffload main job: ESP round trip through the offline tool",
+        "ikeoffload: ESP round trip through the offline tool (ikeoffctl esp)",
         "  engine      %s" % engine["description"],
     ]
     lines += ["              (%s)" % n for n in engine["notices"]]
