@@ -98,26 +98,32 @@ IpAddress ReceiveFrame::local_address() {
 
 // ---- SourceControl ------------------------------------------------------------------
 
+namespace {
+
+// One packet-info control message (`info` of level/type) as all of `msg`'s control data.
+template <typename Info>
+void put_control(msghdr& msg, uint8_t* control, int level, int type, const Info& info) noexcept {
+    cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(sizeof info);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof info);
+}
+
+}  // namespace
+
 void SourceControl::attach(msghdr& msg, IpAddress::Family family, const IpAddress& source) noexcept {
-    cmsghdr* c = reinterpret_cast<cmsghdr*>(control_);
     if (family == IpAddress::Family::v4) {
         in_pktinfo info{};
         std::memcpy(&info.ipi_spec_dst, source.data(), 4);
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof info);
-        std::memcpy(CMSG_DATA(c), &info, sizeof info);
-        msg.msg_controllen = CMSG_SPACE(sizeof info);
+        put_control(msg, control_, IPPROTO_IP, IP_PKTINFO, info);
     } else {
         in6_pktinfo info{};
         std::memcpy(&info.ipi6_addr, source.data(), 16);
-        c->cmsg_level = IPPROTO_IPV6;
-        c->cmsg_type = IPV6_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof info);
-        std::memcpy(CMSG_DATA(c), &info, sizeof info);
-        msg.msg_controllen = CMSG_SPACE(sizeof info);
+        put_control(msg, control_, IPPROTO_IPV6, IPV6_PKTINFO, info);
     }
-    msg.msg_control = control_;
 }
 
 }  // namespace ikeoff::net
