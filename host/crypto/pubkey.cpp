@@ -83,6 +83,18 @@ PublicKey& PublicKey::operator=(const PublicKey& o) {
     return *this;
 }
 
+PrivateKey::PrivateKey(const PrivateKey& o) : key_() {
+    if (o.key_ && EVP_PKEY_up_ref(o.key_.get()) == 1) key_.reset(o.key_.get());
+}
+
+PrivateKey& PrivateKey::operator=(const PrivateKey& o) {
+    if (this != &o) {
+        PrivateKey tmp(o);
+        key_ = std::move(tmp.key_);
+    }
+    return *this;
+}
+
 KeyType PublicKey::type() const noexcept { return type_of(key_.get()); }
 std::size_t PublicKey::bits() const noexcept { return key_ ? static_cast<std::size_t>(EVP_PKEY_get_bits(key_.get())) : 0; }
 

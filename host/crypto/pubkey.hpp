@@ -74,6 +74,12 @@ public:
     // DSA with the FIPS 186 (L, N) pair for `bits`: 1024 -> q of 160 bits.
     static Result<PrivateKey> generate_dsa(unsigned bits);
 
+    // Copies share the one EVP_PKEY (a reference each), as PublicKey's do.
+    PrivateKey(const PrivateKey& o);
+    PrivateKey& operator=(const PrivateKey& o);
+    PrivateKey(PrivateKey&&) noexcept = default;
+    PrivateKey& operator=(PrivateKey&&) noexcept = default;
+
     KeyType type() const noexcept;
     std::size_t bits() const noexcept;
     Result<PublicKey> public_key() const;

@@ -1,5 +1,6 @@
 #include "host/ike/auth/pubkey_encryption.hpp"
 
+#include "host/crypto/credential_cache.hpp"
 #include "host/crypto/pubkey.hpp"
 #include "host/crypto/x509.hpp"
 #include "host/ike/keymat_v1.hpp"
@@ -88,13 +89,13 @@ Result<std::unique_ptr<Authenticator>> make_pubkey_encryption_authenticator(cons
     const config::SecretEntry* e = secrets.find_private_key(local, config::SecretType::rsa);
     if (e == nullptr) return Error{Errc::not_found, "no RSA private key for " + local.to_string()};
     std::string pass(e->passphrase.view().begin(), e->passphrase.view().end());
-    auto key = crypto::PrivateKey::load_file(e->key_file, pass);
+    auto key = crypto::CredentialCache::shared().private_key(e->key_file, pass);
     secure_zero(pass.data(), pass.size());
     if (!key.ok()) return Error{key.error().code, e->key_file + ": " + key.error().message};
     if (conn.remote.cert.empty())
         return Error{Errc::invalid_argument,
                      "authby=" + std::string(config::to_string(conn.auth)) + " needs the peer's certificate (rightcert=)"};
-    auto cert = crypto::Certificate::load_file(conn.remote.cert);
+    auto cert = crypto::CredentialCache::shared().certificate(conn.remote.cert);
     if (!cert.ok()) return Error{cert.error().code, conn.remote.cert + ": " + cert.error().message};
     IKEOFF_ASSIGN(crypto::PublicKey peer, cert->public_key());
     if (peer.type() != crypto::KeyType::rsa) return Error{Errc::invalid_argument, conn.remote.cert + ": not an RSA key"};

@@ -12,6 +12,7 @@
 // is to send its certificate only when asked), and send ours unless
 // leftsendcert=never.
 #include "host/common/log.hpp"
+#include "host/crypto/credential_cache.hpp"
 #include "host/crypto/pubkey.hpp"
 #include "host/crypto/x509.hpp"
 #include "host/ike/auth/authenticator.hpp"
@@ -128,26 +129,26 @@ Result<std::unique_ptr<Authenticator>> make_signature_authenticator(const config
         return Error{Errc::not_found,
                      std::string("no ") + (dss ? "DSA" : "RSA") + " private key for " + local.to_string()};
     std::string pass(e->passphrase.view().begin(), e->passphrase.view().end());
-    auto key = crypto::PrivateKey::load_file(e->key_file, pass);
+    auto key = crypto::CredentialCache::shared().private_key(e->key_file, pass);
     secure_zero(pass.data(), pass.size());
     if (!key.ok()) return Error{key.error().code, e->key_file + ": " + key.error().message};
 
     std::optional<crypto::Certificate> cert;
     if (!conn.local.cert.empty()) {
-        auto c = crypto::Certificate::load_file(conn.local.cert);
+        auto c = crypto::CredentialCache::shared().certificate(conn.local.cert);
         if (!c.ok()) return Error{c.error().code, conn.local.cert + ": " + c.error().message};
         cert.emplace(std::move(*c));
     }
     std::optional<crypto::Certificate> peer;
     if (!conn.remote.cert.empty()) {
-        auto c = crypto::Certificate::load_file(conn.remote.cert);
+        auto c = crypto::CredentialCache::shared().certificate(conn.remote.cert);
         if (!c.ok()) return Error{c.error().code, conn.remote.cert + ": " + c.error().message};
         peer.emplace(std::move(*c));
     }
     IKEOFF_ASSIGN(crypto::CertStore store, crypto::CertStore::create());
     std::vector<crypto::Certificate> cas;
     for (const config::CaConfig& ca : config.cas) {
-        auto c = crypto::Certificate::load_file(ca.cacert);
+        auto c = crypto::CredentialCache::shared().certificate(ca.cacert);
         if (!c.ok()) return Error{c.error().code, ca.cacert + ": " + c.error().message};
         IKEOFF_TRY(store.add_trusted(*c));
         cas.push_back(std::move(*c));
