@@ -30,7 +30,8 @@ SHA256_KEY = bytes(range(0x60, 0x80))
 def build_dir() -> Path:
     d = os.environ.get("IKEOFF_BUILD_DIR")
     if d:
-        return Path(d)
+        # Absolute: daemon tests start programs from other directories.
+        return Path(d).resolve()
     # <build>/python/ikeoffload/__init__.py -> <build>
     return Path(ikeoffload.__file__).resolve().parents[2]
 

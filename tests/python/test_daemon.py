@@ -213,5 +213,11 @@ def test_command_line_and_program_lookup(tmp_path, monkeypatch):
     assert repr(d).endswith("stopped>") and d.stop() is None
     monkeypatch.setenv("IKEOFFD", "/somewhere/ikeoffd")
     assert ikeoffload.daemon.find_ikeoffd() == "/somewhere/ikeoffd"
+    # A relative path is made absolute: the daemon may start in another directory.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("IKEOFFD", "bin/ikeoffd")
+    assert ikeoffload.daemon.find_ikeoffd() == str(tmp_path / "bin" / "ikeoffd")
+    monkeypatch.setenv("IKEOFFD", "ikeoffd")  # a bare name is looked up on PATH when run
+    assert ikeoffload.daemon.find_ikeoffd() == "ikeoffd"
     monkeypatch.delenv("IKEOFFD")
     assert os.path.samefile(ikeoffload.daemon.find_ikeoffd(), IKEOFFD)

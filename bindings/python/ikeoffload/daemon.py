@@ -230,7 +230,8 @@ def find_ikeoffd() -> str:
     came from, else ikeoffd on PATH. Raises NotFoundError when there is none."""
     env = os.environ.get("IKEOFFD")
     if env:
-        return env
+        # The daemon may be started in another directory (a namespace, cwd=).
+        return os.path.abspath(env) if os.sep in env else env
     try:
         from . import _build_info  # written by the CMake build
 
