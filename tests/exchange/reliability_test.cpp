@@ -3,6 +3,8 @@
 // messages, the half-open bound, and garbage on the wire.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "host/crypto/rng.hpp"
 #include "peers.hpp"
 
@@ -339,17 +341,12 @@ TEST(Reliability, MutationStormLeavesEstablishedSasAlone) {
     const std::vector<MemoryLink::Record> genuine = p.link().log();
     ASSERT_GE(genuine.size(), 9u);
 
-    Bytes rnd(4096);
-    std::size_t at = rnd.size();
-    auto next = [&]() -> uint32_t {
-        if (at + 4 > rnd.size()) {
-            EXPECT_TRUE(crypto::rng::public_fill(rnd).ok());
-            at = 0;
-        }
-        uint32_t v = load_be32(&rnd[at]);
-        at += 4;
-        return v;
-    };
+    // A fresh seed each run, traced so a failure can be replayed.
+    uint64_t seed = 0;
+    ASSERT_TRUE(crypto::rng::public_fill({reinterpret_cast<uint8_t*>(&seed), sizeof seed}).ok());
+    SCOPED_TRACE(::testing::Message() << "storm seed 0x" << std::hex << seed);
+    std::mt19937_64 gen(seed);
+    auto next = [&]() -> uint32_t { return static_cast<uint32_t>(gen() >> 32); };
     for (int iter = 0; iter < 3000; ++iter) {
         const auto& rec = genuine[next() % genuine.size()];
         Bytes m = rec.datagram.data;
@@ -392,9 +389,12 @@ TEST(Reliability, MutationStormLeavesEstablishedSasAlone) {
             refused += c.rejected + c.dropped + c.duplicates;
         }
     }
-    EXPECT_GT(framing, 100u);
-    EXPECT_GT(lookup, 100u);
-    EXPECT_GT(refused, 100u);
+    // Typical counts for these 3000 messages are about 870 / 120 / 2000
+    // (30 runs: 808-936, 101-140, 1933-2059); the bounds only prove that
+    // each layer saw a real share of the storm.
+    EXPECT_GT(framing, 300u);
+    EXPECT_GT(lookup, 40u);
+    EXPECT_GT(refused, 600u);
     p.link().set_filter([](MemoryLink::Side, Datagram&) { return MemoryLink::Verdict::drop; });
     p.settle(60s);  // half-open SAs made by mutated MM1s expire
     p.link().clear_filter();
