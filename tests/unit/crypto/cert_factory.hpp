@@ -5,6 +5,7 @@
 #include <ctime>
 #include <string>
 
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -74,6 +75,17 @@ inline crypto::Certificate make_cert(const CertSpec& spec, const crypto::Private
     OPENSSL_free(der);
     X509_free(x);
     return std::move(cert).value();
+}
+
+// The certificate as PEM text (for writing files the loaders read).
+inline std::string pem_of(const crypto::Certificate& c) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(bio, c.get());
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    std::string s(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+    return s;
 }
 
 }  // namespace ikeoff::testutil

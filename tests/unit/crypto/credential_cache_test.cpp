@@ -87,22 +87,13 @@ TEST_F(CredentialCacheTest, CertificatesAreSharedAndReloaded) {
     const std::string c = path("cert.pem");
     auto cert_a = testutil::make_cert(testutil::spec("a.test", "x", true), key_a_, key_a_, nullptr);
     auto cert_b = testutil::make_cert(testutil::spec("b.test", "x", true), key_b_, key_b_, nullptr);
-    auto pem_of = [](const Certificate& cert) {
-        BIO* bio = BIO_new(BIO_s_mem());
-        PEM_write_bio_X509(bio, cert.get());
-        char* data = nullptr;
-        long n = BIO_get_mem_data(bio, &data);
-        std::string s(data, static_cast<std::size_t>(n));
-        BIO_free(bio);
-        return s;
-    };
-    replace(c, pem_of(cert_a));
+    replace(c, testutil::pem_of(cert_a));
     auto one = cache_.certificate(c);
     auto two = cache_.certificate(c);
     ASSERT_TRUE(one.ok() && two.ok());
     EXPECT_EQ(one->get(), two->get());
     EXPECT_EQ(*one->der(), *cert_a.der());
-    replace(c, pem_of(cert_b));
+    replace(c, testutil::pem_of(cert_b));
     auto three = cache_.certificate(c);
     ASSERT_TRUE(three.ok());
     EXPECT_EQ(*three->der(), *cert_b.der());

@@ -42,15 +42,7 @@ const Pki& pki() {
     return p;
 }
 
-std::string pem_of(const Certificate& c) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_X509(bio, c.get());
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio, &data);
-    std::string s(data, static_cast<std::size_t>(n));
-    BIO_free(bio);
-    return s;
-}
+using testutil::pem_of;
 
 TEST(X509, LoadsPemAndDerFromTextAndFiles) {
     const auto& p = pki();
