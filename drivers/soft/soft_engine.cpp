@@ -184,9 +184,10 @@ namespace {
 // header is parsed first thing, and sealing copies or reads all of it.
 // (Prefetching `out` for writing as well measured slower.)
 void prefetch(const ipsec::Packet& p) {
-    // Every other line: the core's adjacent-line prefetcher brings the pair.
+    // Every line: not every core pairs lines on its own (on an AVX-512 AMD
+    // EPYC, every other line left GCM encap 1-2% slower).
     const std::size_t n = p.in.size();
-    for (std::size_t off = 0; off < n; off += 128) __builtin_prefetch(p.in.data() + off);
+    for (std::size_t off = 0; off < n; off += 64) __builtin_prefetch(p.in.data() + off);
 }
 
 }  // namespace

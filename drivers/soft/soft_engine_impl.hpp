@@ -91,6 +91,7 @@ struct Work {
     alignas(16) std::array<uint8_t, 16> nonce{};
     std::array<uint8_t, 16> aad{};
     std::array<uint8_t, 4> seq_hi{};
+    std::array<uint8_t, 32> trailer{};  // outbound GCM: padding, pad length, next header
 };
 
 // SA bookkeeping, lookups, counters and events: ipsec::EngineBase.
