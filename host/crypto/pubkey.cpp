@@ -43,6 +43,14 @@ Result<OsslPtr<EVP_PKEY_CTX>> op_ctx(EVP_PKEY* key) {
     return ctx;
 }
 
+// A second owner of the same EVP_PKEY (OpenSSL counts references), so
+// copies of a key cost no re-parsing; empty if `k` is.
+OsslPtr<EVP_PKEY> share(const OsslPtr<EVP_PKEY>& k) {
+    OsslPtr<EVP_PKEY> out;
+    if (k && EVP_PKEY_up_ref(k.get()) == 1) out.reset(k.get());
+    return out;
+}
+
 }  // namespace
 
 std::string_view key_type_name(KeyType t) noexcept {
@@ -71,9 +79,7 @@ Result<PublicKey> PublicKey::from_pem(std::string_view pem) {
     return PublicKey(std::move(key));
 }
 
-PublicKey::PublicKey(const PublicKey& o) : key_() {
-    if (o.key_ && EVP_PKEY_up_ref(o.key_.get()) == 1) key_.reset(o.key_.get());
-}
+PublicKey::PublicKey(const PublicKey& o) : key_(share(o.key_)) {}
 
 PublicKey& PublicKey::operator=(const PublicKey& o) {
     if (this != &o) {
@@ -83,9 +89,7 @@ PublicKey& PublicKey::operator=(const PublicKey& o) {
     return *this;
 }
 
-PrivateKey::PrivateKey(const PrivateKey& o) : key_() {
-    if (o.key_ && EVP_PKEY_up_ref(o.key_.get()) == 1) key_.reset(o.key_.get());
-}
+PrivateKey::PrivateKey(const PrivateKey& o) : key_(share(o.key_)) {}
 
 PrivateKey& PrivateKey::operator=(const PrivateKey& o) {
     if (this != &o) {
